@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenc test peer: the portable co-kernel endpoint (cokernel/xenc_ep.c)
+ * hosted in Linux, presenting the co-kernel VM's NIC as a net_device so a
+ * network namespace can stand in for the VM.  It is also the reference port:
+ * everything a Kitten or Palacios port must do is in this file.
+ */
+#include <linux/debugfs.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/random.h>
+#include <linux/rtnetlink.h>
+#include <linux/u64_stats_sync.h>
+#include "xenc_ep.h"
+#include "xenc_shm.h"
+
+static unsigned int peer_queues = XENC_MAX_QUEUES;
+module_param(peer_queues, uint, 0444);
+MODULE_PARM_DESC(peer_queues, "Queue pairs the peer offers");
+
+static unsigned int peer_tick_ms = 100;
+module_param(peer_tick_ms, uint, 0644);
+MODULE_PARM_DESC(peer_tick_ms, "Peer heartbeat/handshake period (ms)");
+
+static bool peer_polling;
+module_param(peer_polling, bool, 0444);
+MODULE_PARM_DESC(peer_polling, "Declare the peer polling: no doorbells to it");
+
+struct xpeer;
+
+struct xpeer_queue {
+	struct napi_struct napi;
+	struct xpeer *xp;
+	u32 index;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t tx_dropped;
+	struct u64_stats_sync tx_syncp;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t rx_dropped;
+	struct u64_stats_sync rx_syncp;
+};
+
+struct xpeer {
+	struct net_device *dev;
+	struct xenc_shm *shm;
+	/* Data paths take it for read, the control path for write. */
+	rwlock_t lock;
+	struct xenc_ep ep;
+	struct delayed_work tick;
+	bool dying;
+	bool attached;
+	bool rx_paused;
+	u32 linux_state_seen;
+	struct dentry *dbg;
+	struct xpeer_queue q[XENC_MAX_QUEUES];
+};
+
+static struct dentry *xpeer_dbg_root;
+
+static void xpeer_notify(void *ctx, u32 vector)
+{
+	struct xpeer *xp = ctx;
+
+	xenc_shm_kick(xp->shm, vector);
+}
+
+static u32 xpeer_nq(struct xpeer *xp)
+{
+	return xenc_ep_num_queues(&xp->ep);
+}
+
+static void xpeer_schedule_all(struct xpeer *xp)
+{
+	u32 q;
+
+	for (q = 0; q < xpeer_nq(xp); q++)
+		napi_schedule(&xp->q[q].napi);
+}
+
+/* Control path: heartbeat and handshake, then act on what changed. */
+static void xpeer_tick(struct work_struct *work)
+{
+	struct xpeer *xp = container_of(to_delayed_work(work), struct xpeer,
+					tick);
+	enum xenc_ep_event ev;
+
+	write_lock_bh(&xp->lock);
+	ev = xp->attached ? xenc_ep_tick(&xp->ep) : XENC_EP_NONE;
+	write_unlock_bh(&xp->lock);
+
+	switch (ev) {
+	case XENC_EP_CONNECTED:
+		netif_carrier_on(xp->dev);
+		netif_tx_wake_all_queues(xp->dev);
+		local_bh_disable();
+		xpeer_schedule_all(xp);
+		local_bh_enable();
+		break;
+	case XENC_EP_DISCONNECTED:
+		netif_carrier_off(xp->dev);
+		break;
+	case XENC_EP_QUIESCE:
+		/* Hold new frames in the qdisc; keep draining Linux's. */
+		netif_tx_stop_all_queues(xp->dev);
+		local_bh_disable();
+		xpeer_schedule_all(xp);
+		local_bh_enable();
+		mod_delayed_work(system_wq, &xp->tick, 1);
+		return;
+	default:
+		break;
+	}
+	if (!READ_ONCE(xp->dying))
+		schedule_delayed_work(&xp->tick, msecs_to_jiffies(peer_tick_ms));
+}
+
+/* Hard IRQ: Linux rang us. */
+static void xpeer_doorbell(void *ctx, u32 vector)
+{
+	struct xpeer *xp = ctx;
+	const struct xenc_linux_info *li = xp->shm->base + XENC_OFF_LINUX;
+	u32 st;
+
+	if (vector < READ_ONCE(xp->ep.layout.num_queues))
+		napi_schedule(&xp->q[vector].napi);
+	if (vector)
+		return;
+	st = READ_ONCE(li->state);
+	if (st != READ_ONCE(xp->linux_state_seen)) {
+		WRITE_ONCE(xp->linux_state_seen, st);
+		if (!READ_ONCE(xp->dying))
+			mod_delayed_work(system_wq, &xp->tick, 0);
+	}
+}
+
+static void xpeer_rx_stats(struct xpeer_queue *pq, u32 pkts, u64 bytes,
+			   u32 drops)
+{
+	u64_stats_update_begin(&pq->rx_syncp);
+	u64_stats_add(&pq->rx_packets, pkts);
+	u64_stats_add(&pq->rx_bytes, bytes);
+	u64_stats_add(&pq->rx_dropped, drops);
+	u64_stats_update_end(&pq->rx_syncp);
+}
+
+static int xpeer_poll(struct napi_struct *napi, int budget)
+{
+	struct xpeer_queue *pq = container_of(napi, struct xpeer_queue, napi);
+	struct xpeer *xp = pq->xp;
+	struct netdev_queue *txq = netdev_get_tx_queue(xp->dev, pq->index);
+	struct sk_buff_head rxq;
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
+	struct sk_buff *skb;
+	u32 drops = 0;
+	u64 bytes = 0;
+	int done = 0;
+
+	__skb_queue_head_init(&rxq);
+	read_lock(&xp->lock);
+	if (netif_tx_queue_stopped(txq) && xenc_ep_connected(&xp->ep) &&
+	    xenc_ep_tx_wait(&xp->ep, pq->index, xp->ep.q[pq->index].tx.slots / 4))
+		netif_tx_wake_queue(txq);
+	while (!READ_ONCE(xp->rx_paused) && done < budget &&
+	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
+		skb = napi_alloc_skb(napi, fh.len);
+		if (skb)
+			xenc_span_to_buf(&sp, skb_put(skb, fh.len));
+		xenc_ep_recv_done(&xp->ep, pq->index, &fh);
+		done++;
+		if (!skb) {
+			drops++;
+			continue;
+		}
+		bytes += fh.len;
+		__skb_queue_tail(&rxq, skb);
+	}
+	xenc_ep_recv_flush(&xp->ep, pq->index);
+	read_unlock(&xp->lock);
+
+	/* Deliver outside the lock: the stack may transmit on us at once. */
+	while ((skb = __skb_dequeue(&rxq))) {
+		skb->protocol = eth_type_trans(skb, xp->dev);
+		napi_gro_receive(napi, skb);
+	}
+	xpeer_rx_stats(pq, done - drops, bytes, drops);
+	if (done < budget && napi_complete_done(napi, done)) {
+		read_lock(&xp->lock);
+		if (!READ_ONCE(xp->rx_paused) &&
+		    xenc_ep_rx_rearm(&xp->ep, pq->index))
+			napi_schedule(napi);
+		read_unlock(&xp->lock);
+	}
+	return done;
+}
+
+static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	u16 qi = skb_get_queue_mapping(skb);
+	struct xpeer_queue *pq = &xp->q[qi];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
+	struct xenc_frame_hdr fh = { .len = skb->len };
+	struct xenc_span sp;
+	u32 want;
+	int rc;
+
+	read_lock(&xp->lock);
+	if (xp->ep.quiescing) {
+		netif_tx_stop_queue(txq);
+		read_unlock(&xp->lock);
+		return NETDEV_TX_BUSY;
+	}
+	rc = xenc_ep_send(&xp->ep, qi, &fh, &sp);
+	if (rc == XENC_FULL && xenc_ep_connected(&xp->ep)) {
+		netif_tx_stop_queue(txq);
+		want = xenc_frame_slots(&xp->ep.q[qi].tx, dev->mtu + ETH_HLEN);
+		if (xenc_ep_tx_wait(&xp->ep, qi, want))
+			netif_tx_start_queue(txq);
+		read_unlock(&xp->lock);
+		return NETDEV_TX_BUSY;
+	}
+	if (rc != XENC_OK) {
+		read_unlock(&xp->lock);
+		u64_stats_update_begin(&pq->tx_syncp);
+		u64_stats_inc(&pq->tx_dropped);
+		u64_stats_update_end(&pq->tx_syncp);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
+	if (sp.n[1])
+		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
+	if (!netdev_xmit_more())
+		xenc_ep_flush(&xp->ep, qi);
+	read_unlock(&xp->lock);
+
+	u64_stats_update_begin(&pq->tx_syncp);
+	u64_stats_inc(&pq->tx_packets);
+	u64_stats_add(&pq->tx_bytes, skb->len);
+	u64_stats_update_end(&pq->tx_syncp);
+	dev_consume_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static u16 xpeer_select_queue(struct net_device *dev, struct sk_buff *skb,
+			      struct net_device *sb_dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	u32 nq = max(xpeer_nq(xp), 1u);
+
+	return netdev_pick_tx(dev, skb, sb_dev) % nq;
+}
+
+static int xpeer_open(struct net_device *dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	u32 q;
+
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		napi_enable(&xp->q[q].napi);
+	netif_tx_start_all_queues(dev);
+	local_bh_disable();
+	xpeer_schedule_all(xp);
+	local_bh_enable();
+	return 0;
+}
+
+static int xpeer_stop(struct net_device *dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	u32 q;
+
+	netif_tx_disable(dev);
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		napi_disable(&xp->q[q].napi);
+	return 0;
+}
+
+static void xpeer_get_stats64(struct net_device *dev,
+			      struct rtnl_link_stats64 *s)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	unsigned int start;
+	u32 q;
+
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		struct xpeer_queue *pq = &xp->q[q];
+		u64 p, b, d;
+
+		do {
+			start = u64_stats_fetch_begin(&pq->tx_syncp);
+			p = u64_stats_read(&pq->tx_packets);
+			b = u64_stats_read(&pq->tx_bytes);
+			d = u64_stats_read(&pq->tx_dropped);
+		} while (u64_stats_fetch_retry(&pq->tx_syncp, start));
+		s->tx_packets += p;
+		s->tx_bytes += b;
+		s->tx_dropped += d;
+		do {
+			start = u64_stats_fetch_begin(&pq->rx_syncp);
+			p = u64_stats_read(&pq->rx_packets);
+			b = u64_stats_read(&pq->rx_bytes);
+			d = u64_stats_read(&pq->rx_dropped);
+		} while (u64_stats_fetch_retry(&pq->rx_syncp, start));
+		s->rx_packets += p;
+		s->rx_bytes += b;
+		s->rx_dropped += d;
+	}
+}
+
+static void xpeer_uninit(struct net_device *dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	u32 q;
+
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		netif_napi_del(&xp->q[q].napi);
+}
+
+static void xpeer_destructor(struct net_device *dev)
+{
+	struct xpeer *xp = netdev_priv(dev);
+
+	xenc_shm_put(xp->shm);
+}
+
+static const struct net_device_ops xpeer_netdev_ops = {
+	.ndo_uninit		= xpeer_uninit,
+	.ndo_open		= xpeer_open,
+	.ndo_stop		= xpeer_stop,
+	.ndo_start_xmit		= xpeer_xmit,
+	.ndo_select_queue	= xpeer_select_queue,
+	.ndo_get_stats64	= xpeer_get_stats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static void xpeer_get_drvinfo(struct net_device *dev,
+			      struct ethtool_drvinfo *info)
+{
+	struct xpeer *xp = netdev_priv(dev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->bus_info, xp->shm->id, sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops xpeer_ethtool_ops = {
+	.get_drvinfo	= xpeer_get_drvinfo,
+	.get_link	= ethtool_op_get_link,
+};
+
+static void xpeer_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &xpeer_netdev_ops;
+	dev->ethtool_ops = &xpeer_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = xpeer_destructor;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 65535;
+}
+
+/* (Re)attach the endpoint to the region; under the write lock. */
+static void xpeer_ep_attach(struct xpeer *xp)
+{
+	struct xenc_ep_config cfg = {
+		.features = XENC_F_MQ | XENC_F_QUIESCE,
+		.max_queues = clamp(peer_queues, 1u, (u32)XENC_MAX_QUEUES),
+		.max_frame = XENC_FRAME_MAX,
+		.flags = peer_polling ? XENC_PEER_F_POLLING : 0,
+		.stale_limit = 30,
+	};
+
+	/* A port that finds no formatted region yet retries on each tick. */
+	xenc_ep_attach(&xp->ep, xp->shm->base, xp->shm->size, &cfg,
+		       xpeer_notify, xp, get_random_u32());
+	xp->attached = true;
+}
+
+static int xpeer_attached_get(void *data, u64 *val)
+{
+	struct xpeer *xp = data;
+
+	*val = READ_ONCE(xp->attached);
+	return 0;
+}
+
+/* Test knob: detach (the co-kernel goes away) and attach again. */
+static int xpeer_attached_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+
+	write_lock_bh(&xp->lock);
+	if (val && !xp->attached) {
+		xpeer_ep_attach(xp);
+	} else if (!val && xp->attached) {
+		xenc_ep_detach(&xp->ep);
+		xp->attached = false;
+	}
+	write_unlock_bh(&xp->lock);
+	if (!val)
+		netif_carrier_off(xp->dev);
+	mod_delayed_work(system_wq, &xp->tick, 0);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_attached_fops, xpeer_attached_get,
+			 xpeer_attached_set, "%llu\n");
+
+static int xpeer_paused_get(void *data, u64 *val)
+{
+	struct xpeer *xp = data;
+
+	*val = READ_ONCE(xp->rx_paused);
+	return 0;
+}
+
+/* Test knob: stop consuming, so Linux sees a full ring (backpressure). */
+static int xpeer_paused_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+
+	WRITE_ONCE(xp->rx_paused, !!val);
+	if (!val) {
+		local_bh_disable();
+		xpeer_schedule_all(xp);
+		local_bh_enable();
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_paused_fops, xpeer_paused_get,
+			 xpeer_paused_set, "%llu\n");
+
+static int xpeer_attach(struct xenc_shm *shm)
+{
+	struct net_device *dev;
+	struct xpeer *xp;
+	u32 q, h;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(*xp), "xvm%d", NET_NAME_ENUM,
+			       xpeer_setup, XENC_MAX_QUEUES, XENC_MAX_QUEUES);
+	if (!dev)
+		return -ENOMEM;
+	xp = netdev_priv(dev);
+	xp->dev = dev;
+	xp->shm = shm;
+	rwlock_init(&xp->lock);
+	INIT_DELAYED_WORK(&xp->tick, xpeer_tick);
+	h = jhash(shm->id, strlen(shm->id), 0x78656e63);
+	eth_hw_addr_set(dev, (u8[ETH_ALEN]){ 0x06, 0x58, h >> 24, h >> 16,
+					     h >> 8, h });
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xp->q[q].xp = xp;
+		xp->q[q].index = q;
+		u64_stats_init(&xp->q[q].tx_syncp);
+		u64_stats_init(&xp->q[q].rx_syncp);
+		netif_napi_add(dev, &xp->q[q].napi, xpeer_poll);
+	}
+	netif_carrier_off(dev);
+	xpeer_ep_attach(xp);
+	err = xenc_shm_bind(shm, xpeer_doorbell, xp);
+	if (err)
+		goto err_free;
+	err = register_netdevice(dev);
+	if (err)
+		goto err_unbind;
+	xp->dbg = debugfs_create_dir(shm->id, xpeer_dbg_root);
+	debugfs_create_file("attached", 0600, xp->dbg, xp,
+			    &xpeer_attached_fops);
+	debugfs_create_file("rx_paused", 0600, xp->dbg, xp,
+			    &xpeer_paused_fops);
+	debugfs_create_str("ifname", 0400, xp->dbg, (char **)&dev->name);
+	schedule_delayed_work(&xp->tick, 0);
+	return 0;
+
+err_unbind:
+	xenc_shm_unbind(shm);
+err_free:
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		netif_napi_del(&xp->q[q].napi);
+	free_netdev(dev);
+	return err;
+}
+
+static struct xpeer *xpeer_of(struct xenc_shm *shm)
+{
+	return shm->ctx;
+}
+
+static void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
+{
+	struct xpeer *xp = xpeer_of(shm);
+
+	WRITE_ONCE(xp->dying, true);
+	cancel_delayed_work_sync(&xp->tick);
+	debugfs_remove(xp->dbg);
+	write_lock_bh(&xp->lock);
+	if (xp->attached)
+		xenc_ep_detach(&xp->ep);
+	xp->attached = false;
+	write_unlock_bh(&xp->lock);
+	xenc_shm_unbind(shm);
+	unregister_netdevice_queue(xp->dev, kill);
+}
+
+static const struct xenc_local_peer_ops xpeer_ops = {
+	.owner = THIS_MODULE,
+	.attach = xpeer_attach,
+	.detach = xpeer_detach,
+};
+
+static int __init xpeer_init(void)
+{
+	int err;
+
+	xpeer_dbg_root = debugfs_create_dir("xenc_peer", NULL);
+	err = xenc_local_register_peer(&xpeer_ops);
+	if (err)
+		debugfs_remove(xpeer_dbg_root);
+	return err;
+}
+
+static void __exit xpeer_exit(void)
+{
+	xenc_local_unregister_peer(&xpeer_ops);
+	debugfs_remove(xpeer_dbg_root);
+}
+
+module_init(xpeer_init);
+module_exit(xpeer_exit);
+MODULE_DESCRIPTION("xenc test peer: the co-kernel endpoint as a Linux NIC");
+MODULE_AUTHOR("xenc developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xenc ethtool surface: identity, link state and reasons, rings, stats. */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include "xenc.h"
+
+static void xenc_get_drvinfo(struct net_device *dev,
+			     struct ethtool_drvinfo *info)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	const struct xenc_peer_snap *p = &priv->host.peer;
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, XENC_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, priv->shm->id, sizeof(info->bus_info));
+	snprintf(info->fw_version, sizeof(info->fw_version),
+		 "abi %u.%u peer %u.%u", XENC_ABI_MAJOR, XENC_ABI_MINOR,
+		 p->abi_major, p->abi_minor);
+}
+
+static int xenc_get_link_ext_state(struct net_device *dev,
+				   struct ethtool_link_ext_state_info *info)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	switch (priv->reason) {
+	case XENC_DOWN_NO_PEER:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG;
+		info->autoneg = ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED;
+		return 0;
+	case XENC_DOWN_PEER_RESET:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG;
+		info->autoneg = ETHTOOL_LINK_EXT_SUBSTATE_AN_ACK_NOT_RECEIVED;
+		return 0;
+	case XENC_DOWN_LAYOUT:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG;
+		info->autoneg = ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD;
+		return 0;
+	case XENC_DOWN_PEER_STALE:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_LINK_LOGICAL_MISMATCH;
+		return 0;
+	case XENC_DOWN_PEER_FAULT:
+		info->link_ext_state =
+			ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE;
+		info->link_training =
+			ETHTOOL_LINK_EXT_SUBSTATE_LT_REMOTE_FAULT;
+		return 0;
+	default:
+		return -ENODATA;
+	}
+}
+
+static int xenc_get_link_ksettings(struct net_device *dev,
+				   struct ethtool_link_ksettings *cmd)
+{
+	cmd->base.speed = SPEED_UNKNOWN;
+	cmd->base.duplex = DUPLEX_FULL;
+	cmd->base.port = PORT_OTHER;
+	cmd->base.autoneg = AUTONEG_DISABLE;
+	return 0;
+}
+
+static u32 xenc_max_slots(struct xenc_priv *priv, u32 nq)
+{
+	return xenc_layout_max_slots(priv->shm->size, max(nq, 1u),
+				     XENC_RING_SLOTS_MIN,
+				     XENC_SLOT_SIZE_DEFAULT);
+}
+
+static void xenc_get_ringparam(struct net_device *dev,
+			       struct ethtool_ringparam *ring,
+			       struct kernel_ethtool_ringparam *kring,
+			       struct netlink_ext_ack *extack)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 max = xenc_max_slots(priv, priv->num_queues ?: priv->req_queues);
+
+	ring->rx_max_pending = max;
+	ring->tx_max_pending = max;
+	ring->rx_pending = priv->live ? priv->host.layout.p2l_slots :
+					priv->p2l_slots;
+	ring->tx_pending = priv->live ? priv->host.layout.l2p_slots :
+					priv->l2p_slots;
+}
+
+static void xenc_get_channels(struct net_device *dev,
+			      struct ethtool_channels *ch)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 peer_max = priv->host.peer.max_queues;
+
+	ch->max_combined = peer_max ? min_t(u32, peer_max, XENC_MAX_QUEUES) :
+				      XENC_MAX_QUEUES;
+	ch->combined_count = priv->live ? priv->num_queues : priv->req_queues;
+}
+
+static int xenc_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? xenc_stats_count(dev) : -EOPNOTSUPP;
+}
+
+static void xenc_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	if (sset == ETH_SS_STATS)
+		xenc_stats_strings(dev, data);
+}
+
+static void xenc_get_ethtool_stats(struct net_device *dev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	xenc_stats_fill(dev, data);
+}
+
+const struct ethtool_ops xenc_ethtool_ops = {
+	.get_drvinfo		= xenc_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_link_ext_state	= xenc_get_link_ext_state,
+	.get_link_ksettings	= xenc_get_link_ksettings,
+	.get_ringparam		= xenc_get_ringparam,
+	.get_channels		= xenc_get_channels,
+	.get_sset_count		= xenc_get_sset_count,
+	.get_strings		= xenc_get_strings,
+	.get_ethtool_stats	= xenc_get_ethtool_stats,
+};

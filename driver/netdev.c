@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xenc net_device: creation, ndo ops and the "ip link add type xenc" path. */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/jhash.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+#include "xenc.h"
+
+static int xenc_open(struct net_device *dev)
+{
+	xenc_queues_enable(netdev_priv(dev));
+	return 0;
+}
+
+static int xenc_stop(struct net_device *dev)
+{
+	xenc_queues_disable(netdev_priv(dev));
+	return 0;
+}
+
+static int xenc_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 q;
+
+	if (priv->live &&
+	    new_mtu + VLAN_ETH_HLEN > priv->host.layout.max_frame) {
+		netdev_err(dev, "MTU %d exceeds the peer's largest frame %u\n",
+			   new_mtu, priv->host.layout.max_frame);
+		return -EINVAL;
+	}
+	WRITE_ONCE(dev->mtu, new_mtu);
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		xenc_tx_set_thresholds(&priv->queues[q], new_mtu);
+	return 0;
+}
+
+/* Runs under RTNL inside unregister: stop the link and leave the region. */
+static void xenc_uninit(struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 q;
+
+	xenc_link_stop(priv);
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		netif_napi_del(&priv->queues[q].napi);
+}
+
+static void xenc_destructor(struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	if (priv->shm)
+		xenc_shm_put(priv->shm);
+}
+
+static const struct net_device_ops xenc_netdev_ops = {
+	.ndo_uninit		= xenc_uninit,
+	.ndo_open		= xenc_open,
+	.ndo_stop		= xenc_stop,
+	.ndo_start_xmit		= xenc_start_xmit,
+	.ndo_get_stats64	= xenc_get_stats64,
+	.ndo_change_mtu		= xenc_change_mtu,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+void xenc_dev_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &xenc_netdev_ops;
+	dev->ethtool_ops = &xenc_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = xenc_destructor;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = XENC_FRAME_MAX - VLAN_ETH_HLEN > 65535 ?
+		       65535 : XENC_FRAME_MAX - VLAN_ETH_HLEN;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->features |= NETIF_F_HIGHDMA;
+}
+
+/* Locally administered MAC that stays the same for the same region. */
+void xenc_dev_update_mac(struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	const char *id = priv->shm->id;
+	u32 h = jhash(id, strlen(id), 0x78656e63);
+	u8 mac[ETH_ALEN] = { 0x02, 0x58, h >> 24, h >> 16, h >> 8, h };
+
+	eth_hw_addr_set(dev, mac);
+}
+
+/* Common to every transport: bind a fresh device to its region. */
+int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 q;
+
+	priv->dev = dev;
+	priv->shm = shm;
+	priv->req_queues = min_t(u32, num_online_cpus(), XENC_MAX_QUEUES);
+	priv->l2p_slots = XENC_DEFAULT_SLOTS;
+	priv->p2l_slots = XENC_DEFAULT_SLOTS;
+	if (shm->parent)
+		SET_NETDEV_DEV(dev, shm->parent);
+	xenc_dev_update_mac(dev);
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		struct xenc_queue *xq = &priv->queues[q];
+
+		xq->priv = priv;
+		xq->index = q;
+		u64_stats_init(&xq->txs.syncp);
+		u64_stats_init(&xq->rxs.syncp);
+		xenc_tx_set_thresholds(xq, dev->mtu);
+		netif_napi_add(dev, &xq->napi, xenc_poll);
+	}
+	netif_carrier_off(dev);
+	xenc_link_init(priv);
+	return xenc_shm_bind(shm, xenc_doorbell, priv);
+}
+
+static unsigned int xenc_get_num_queues(void)
+{
+	return XENC_MAX_QUEUES;
+}
+
+static int xenc_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	struct xenc_local *lr;
+	LIST_HEAD(kill);
+	int err;
+
+	lr = xenc_local_create((u64)xenc_region_kb << 10, extack);
+	if (IS_ERR(lr))
+		return PTR_ERR(lr);
+	priv->local = lr;
+	err = xenc_dev_init(dev, xenc_local_linux_end(lr));
+	if (err)
+		goto err_local;
+	err = netif_set_real_num_queues(dev, 1, 1);
+	if (err)
+		goto err_unbind;
+	err = register_netdevice(dev);
+	if (err)
+		goto err_unbind;
+	xenc_link_start(priv);
+	return 0;
+
+err_unbind:
+	xenc_shm_unbind(priv->shm);
+err_local:
+	xenc_local_destroy(lr, &kill);
+	unregister_netdevice_many(&kill);
+	/* The destructor does not run for a device that never registered. */
+	xenc_shm_put(xenc_local_linux_end(lr));
+	priv->shm = NULL;
+	return err;
+}
+
+static void xenc_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	if (priv->local) {
+		xenc_local_destroy(priv->local, head);
+		priv->local = NULL;
+	}
+	unregister_netdevice_queue(dev, head);
+}
+
+static struct rtnl_link_ops xenc_link_ops __read_mostly = {
+	.kind			= "xenc",
+	.priv_size		= sizeof(struct xenc_priv),
+	.setup			= xenc_dev_setup,
+	.newlink		= xenc_newlink,
+	.dellink		= xenc_dellink,
+	.get_num_tx_queues	= xenc_get_num_queues,
+	.get_num_rx_queues	= xenc_get_num_queues,
+};
+
+int xenc_rtnl_init(void)
+{
+	return rtnl_link_register(&xenc_link_ops);
+}
+
+void xenc_rtnl_exit(void)
+{
+	rtnl_link_unregister(&xenc_link_ops);
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenc statistics: per-queue u64 counters, summed for ndo_get_stats64 and
+ * listed one by one for ethtool -S.  Nothing is ever reset on read.
+ */
+#include <linux/ethtool.h>
+#include "xenc.h"
+
+struct xenc_stat_desc {
+	char name[ETH_GSTRING_LEN];
+	size_t offset;
+};
+
+#define XENC_TX_STAT(n, m) { n, offsetof(struct xenc_tx_stats, m) }
+#define XENC_RX_STAT(n, m) { n, offsetof(struct xenc_rx_stats, m) }
+
+static const struct xenc_stat_desc xenc_tx_descs[] = {
+	XENC_TX_STAT("tx_packets", packets),
+	XENC_TX_STAT("tx_bytes", bytes),
+	XENC_TX_STAT("tx_drop_toobig", drop_toobig),
+	XENC_TX_STAT("tx_drop_link_down", drop_down),
+	XENC_TX_STAT("tx_drop_fault", drop_fault),
+	XENC_TX_STAT("tx_queue_stops", stops),
+	XENC_TX_STAT("tx_ring_full", ring_full),
+	XENC_TX_STAT("tx_doorbells_sent", kicks),
+	XENC_TX_STAT("tx_doorbells_suppressed", kicks_suppressed),
+};
+
+static const struct xenc_stat_desc xenc_rx_descs[] = {
+	XENC_RX_STAT("rx_packets", packets),
+	XENC_RX_STAT("rx_bytes", bytes),
+	XENC_RX_STAT("rx_drop_nomem", drop_nomem),
+	XENC_RX_STAT("rx_drop_fault", drop_fault),
+	XENC_RX_STAT("tx_queue_wakes", wakes),
+	XENC_RX_STAT("rx_doorbells_sent", kicks),
+	XENC_RX_STAT("rx_doorbells_suppressed", kicks_suppressed),
+	XENC_RX_STAT("napi_polls", polls),
+	XENC_RX_STAT("napi_budget_exhausted", budget_exhausted),
+};
+
+static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {
+	[XENC_FAULT_PROD_RANGE] = "prod_range",
+	[XENC_FAULT_CONS_RANGE] = "cons_range",
+	[XENC_FAULT_LEN_SHORT] = "len_short",
+	[XENC_FAULT_LEN_LONG] = "len_long",
+	[XENC_FAULT_LEN_UNPUBLISHED] = "len_unpublished",
+	[XENC_FAULT_FLAGS] = "flags",
+	[XENC_FAULT_CSUM] = "csum",
+	[XENC_FAULT_GSO] = "gso",
+	[XENC_FAULT_STATE] = "state",
+	[XENC_FAULT_GENERATION] = "generation",
+	[XENC_FAULT_LAYOUT] = "layout",
+	[XENC_FAULT_VERSION] = "version",
+};
+
+#define XENC_NTX	ARRAY_SIZE(xenc_tx_descs)
+#define XENC_NRX	ARRAY_SIZE(xenc_rx_descs)
+/* Per queue: tx, rx, doorbells received. */
+#define XENC_NQSTATS	(XENC_NTX + XENC_NRX + 1)
+/* Device: faults by kind, connects, disconnects. */
+#define XENC_NDEVSTATS	(XENC_FAULT_COUNT - 1 + 2)
+
+static void xenc_read_tx(struct xenc_queue *q, u64 *out)
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&q->txs.syncp);
+		for (i = 0; i < XENC_NTX; i++)
+			out[i] = u64_stats_read((u64_stats_t *)
+				((u8 *)&q->txs + xenc_tx_descs[i].offset));
+	} while (u64_stats_fetch_retry(&q->txs.syncp, start));
+}
+
+static void xenc_read_rx(struct xenc_queue *q, u64 *out)
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&q->rxs.syncp);
+		for (i = 0; i < XENC_NRX; i++)
+			out[i] = u64_stats_read((u64_stats_t *)
+				((u8 *)&q->rxs + xenc_rx_descs[i].offset));
+	} while (u64_stats_fetch_retry(&q->rxs.syncp, start));
+}
+
+void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u64 tx[XENC_NTX], rx[XENC_NRX];
+	u32 q;
+
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_read_tx(&priv->queues[q], tx);
+		xenc_read_rx(&priv->queues[q], rx);
+		s->tx_packets += tx[0];
+		s->tx_bytes += tx[1];
+		s->tx_dropped += tx[2] + tx[3] + tx[4];
+		s->rx_packets += rx[0];
+		s->rx_bytes += rx[1];
+		s->rx_dropped += rx[2] + rx[3];
+	}
+}
+
+/* Queues are listed up to the number ever configured, so names are stable. */
+int xenc_stats_count(struct net_device *dev)
+{
+	return XENC_NDEVSTATS + dev->num_tx_queues * XENC_NQSTATS;
+}
+
+void xenc_stats_strings(struct net_device *dev, u8 *data)
+{
+	unsigned int q, i;
+
+	for (i = 1; i < XENC_FAULT_COUNT; i++)
+		ethtool_sprintf(&data, "peer_fault_%s", xenc_fault_stat[i]);
+	ethtool_puts(&data, "link_connects");
+	ethtool_puts(&data, "link_disconnects");
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		for (i = 0; i < XENC_NTX; i++)
+			ethtool_sprintf(&data, "q%u_%s", q, xenc_tx_descs[i].name);
+		for (i = 0; i < XENC_NRX; i++)
+			ethtool_sprintf(&data, "q%u_%s", q, xenc_rx_descs[i].name);
+		ethtool_sprintf(&data, "q%u_doorbells_received", q);
+	}
+}
+
+void xenc_stats_fill(struct net_device *dev, u64 *data)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	unsigned int q, i;
+
+	for (i = 1; i < XENC_FAULT_COUNT; i++)
+		*data++ = atomic64_read(&priv->faults[i]);
+	*data++ = atomic64_read(&priv->connects);
+	*data++ = atomic64_read(&priv->disconnects);
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		struct xenc_queue *xq = &priv->queues[q];
+
+		xenc_read_tx(xq, data);
+		data += XENC_NTX;
+		xenc_read_rx(xq, data);
+		data += XENC_NRX;
+		*data++ = atomic64_read(&xq->doorbells);
+	}
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenc transmit: copy each skb once into the queue's Linux->peer ring.
+ * A full ring stops the queue (frames wait in the qdisc, never dropped);
+ * the peer's release of slots past our prod_event rings us to wake it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include "xenc.h"
+
+/* Stop below one max-size frame; wake once a quarter ring is free too. */
+void xenc_tx_set_thresholds(struct xenc_queue *q, unsigned int mtu)
+{
+	u32 slot = q->priv->host.layout.slot_size ?: XENC_SLOT_SIZE_DEFAULT;
+	u32 slots = q->tx.slots ?: q->priv->l2p_slots;
+	u32 stop = DIV_ROUND_UP(mtu + VLAN_ETH_HLEN + XENC_FRAME_HDR_SIZE, slot);
+
+	WRITE_ONCE(q->stop_slots, min(stop, slots));
+	WRITE_ONCE(q->wake_slots, min(max(stop, slots / 4), slots));
+}
+
+static void xenc_tx_stats_add(struct xenc_queue *q, u64_stats_t *ctr)
+{
+	u64_stats_update_begin(&q->txs.syncp);
+	u64_stats_inc(ctr);
+	u64_stats_update_end(&q->txs.syncp);
+}
+
+/*
+ * Collect what the peer consumed: complete BQL and wake a stopped queue.
+ * Caller holds the queue's xmit lock.
+ */
+void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
+{
+	u32 old = q->tx.snap, free_slots, done;
+	int rc;
+
+	rc = xenc_ring_free(&q->tx, &free_slots);
+	if (rc < 0) {
+		xenc_link_fault(q->priv, rc);
+		return;
+	}
+	done = q->tx.snap - old;
+	if (done)
+		netdev_tx_completed_queue(txq, done, done << q->tx.shift);
+	if (netif_tx_queue_stopped(txq) && READ_ONCE(q->priv->live) &&
+	    free_slots >= READ_ONCE(q->wake_slots)) {
+		netif_tx_wake_queue(txq);
+		u64_stats_update_begin(&q->rxs.syncp);
+		u64_stats_inc(&q->rxs.wakes);
+		u64_stats_update_end(&q->rxs.syncp);
+	}
+}
+
+static void xenc_tx_kick(struct xenc_queue *q)
+{
+	if (xenc_ring_publish(&q->tx)) {
+		xenc_shm_kick(q->priv->shm, q->vector);
+		xenc_tx_stats_add(q, &q->txs.kicks);
+	} else {
+		xenc_tx_stats_add(q, &q->txs.kicks_suppressed);
+	}
+}
+
+/*
+ * The queue is stopped (ring low, or BQL): publish, then ask the peer to
+ * ring us when it frees room.  If room appeared meanwhile, reclaim now.
+ */
+static void xenc_tx_stopped(struct xenc_queue *q, struct netdev_queue *txq,
+			    bool ring_low)
+{
+	u32 want = ring_low ? READ_ONCE(q->wake_slots) :
+			      q->tx.slots - xenc_ring_used(&q->tx) + 1;
+
+	xenc_tx_kick(q);
+	if (xenc_ring_wait_space(&q->tx, want))
+		xenc_tx_reclaim(q, txq);
+}
+
+static netdev_tx_t xenc_tx_drop(struct xenc_queue *q, struct sk_buff *skb,
+				u64_stats_t *why)
+{
+	xenc_tx_stats_add(q, why);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u16 qi = skb_get_queue_mapping(skb);
+	struct xenc_queue *q = &priv->queues[qi];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
+	struct xenc_frame_hdr fh = { .len = skb->len };
+	struct xenc_span sp;
+	bool kick, low;
+	u32 used;
+	int rc;
+
+	if (unlikely(!READ_ONCE(priv->live) || qi >= priv->num_queues))
+		return xenc_tx_drop(q, skb, &q->txs.drop_down);
+	rc = xenc_ring_put(&q->tx, &fh, &sp);
+	if (unlikely(rc == XENC_FULL)) {
+		/* Only after an MTU increase: the qdisc keeps the skb. */
+		netif_tx_stop_queue(txq);
+		xenc_tx_stats_add(q, &q->txs.ring_full);
+		xenc_tx_stopped(q, txq, true);
+		return NETDEV_TX_BUSY;
+	}
+	if (unlikely(rc == XENC_TOOBIG))
+		return xenc_tx_drop(q, skb, &q->txs.drop_toobig);
+	if (unlikely(rc < 0)) {
+		xenc_link_fault(priv, rc);
+		return xenc_tx_drop(q, skb, &q->txs.drop_fault);
+	}
+	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
+	if (sp.n[1])
+		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
+
+	u64_stats_update_begin(&q->txs.syncp);
+	u64_stats_inc(&q->txs.packets);
+	u64_stats_add(&q->txs.bytes, skb->len);
+	u64_stats_update_end(&q->txs.syncp);
+
+	used = xenc_frame_slots(&q->tx, fh.len);
+	kick = __netdev_tx_sent_queue(txq, used << q->tx.shift,
+				      netdev_xmit_more());
+	dev_consume_skb_any(skb);
+
+	low = q->tx.slots - xenc_ring_used(&q->tx) < READ_ONCE(q->stop_slots);
+	if (low) {
+		netif_tx_stop_queue(txq);
+		xenc_tx_stats_add(q, &q->txs.stops);
+	}
+	if (netif_xmit_stopped(txq))
+		xenc_tx_stopped(q, txq, low);
+	else if (kick)
+		xenc_tx_kick(q);
+	return NETDEV_TX_OK;
+}

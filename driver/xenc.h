@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* xenc driver internals shared between its files. */
+#ifndef XENC_H
+#define XENC_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/atomic.h>
+#include "xenc_ring.h"
+#include "xenc_shm.h"
+#include "xenc_compat_linux.h"
+
+#define XENC_VERSION		"0.1.0"
+#define XENC_DEFAULT_SLOTS	256
+
+/* Why the carrier is down; shown through get_link_ext_state and debugfs. */
+enum xenc_down_reason {
+	XENC_DOWN_NONE = 0,
+	XENC_DOWN_NO_PEER,	/* peer never attached or detached */
+	XENC_DOWN_PEER_RESET,	/* peer restarted or left the handshake */
+	XENC_DOWN_PEER_STALE,	/* peer heartbeat stopped */
+	XENC_DOWN_PEER_FAULT,	/* peer broke the protocol */
+	XENC_DOWN_LAYOUT,	/* no layout fits what the peer accepts */
+};
+
+/* Written only by ndo_start_xmit, under the queue's xmit lock. */
+struct xenc_tx_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drop_toobig;
+	u64_stats_t drop_down;
+	u64_stats_t drop_fault;
+	u64_stats_t stops;
+	u64_stats_t ring_full;
+	u64_stats_t kicks;
+	u64_stats_t kicks_suppressed;
+	struct u64_stats_sync syncp;
+};
+
+/* Written only by NAPI poll. */
+struct xenc_rx_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drop_nomem;
+	u64_stats_t drop_fault;
+	u64_stats_t wakes;
+	u64_stats_t kicks;
+	u64_stats_t kicks_suppressed;
+	u64_stats_t polls;
+	u64_stats_t budget_exhausted;
+	struct u64_stats_sync syncp;
+};
+
+struct xenc_priv;
+
+struct xenc_queue {
+	struct xenc_priv *priv;
+	u16 index;
+	u32 vector;
+	struct napi_struct napi;
+	struct xenc_ring tx;		/* l2p: we produce, under xmit lock */
+	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
+	u32 stop_slots;			/* stop when fewer free: one max frame */
+	u32 wake_slots;			/* wake at this many free: hysteresis */
+	atomic64_t doorbells;		/* received, from hard IRQ */
+	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
+	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
+};
+
+struct xenc_priv {
+	struct net_device *dev;
+	struct xenc_shm *shm;
+	struct xenc_local *local;	/* set if created by ip link add */
+	struct xenc_host host;		/* handshake, under RTNL */
+	struct delayed_work link_work;
+	bool live;			/* rings usable; flips under RTNL */
+	bool dying;
+	unsigned long broken;		/* bit 0: a ring faulted, reset due */
+	u32 peer_state_seen;		/* to spot state changes on doorbell */
+	enum xenc_down_reason reason;
+	u32 req_queues;			/* wanted queue pairs */
+	u32 num_queues;			/* queue pairs in the live layout */
+	u32 l2p_slots;
+	u32 p2l_slots;
+	atomic64_t faults[XENC_FAULT_COUNT];
+	atomic64_t connects;
+	atomic64_t disconnects;
+	struct xenc_queue queues[XENC_MAX_QUEUES];
+};
+
+/* main.c: module parameters */
+extern unsigned int xenc_heartbeat_ms;
+extern unsigned int xenc_stale_ticks;
+extern unsigned long xenc_region_kb;
+
+/* netdev.c */
+int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
+void xenc_dev_setup(struct net_device *dev);
+void xenc_dev_update_mac(struct net_device *dev);
+int xenc_rtnl_init(void);
+void xenc_rtnl_exit(void);
+
+/* tx.c */
+netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq);
+void xenc_tx_set_thresholds(struct xenc_queue *q, unsigned int mtu);
+
+/* rx.c */
+int xenc_poll(struct napi_struct *napi, int budget);
+
+/* link.c */
+void xenc_link_init(struct xenc_priv *priv);
+void xenc_link_start(struct xenc_priv *priv);
+void xenc_link_stop(struct xenc_priv *priv);
+void xenc_link_kick(struct xenc_priv *priv);
+void xenc_link_fault(struct xenc_priv *priv, int rc);
+void xenc_doorbell(void *ctx, u32 vector);
+void xenc_queues_enable(struct xenc_priv *priv);
+void xenc_queues_disable(struct xenc_priv *priv);
+const char *xenc_reason_str(enum xenc_down_reason r);
+
+/* stats.c */
+void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
+int xenc_stats_count(struct net_device *dev);
+void xenc_stats_strings(struct net_device *dev, u8 *data);
+void xenc_stats_fill(struct net_device *dev, u64 *data);
+
+/* ethtool.c */
+extern const struct ethtool_ops xenc_ethtool_ops;
+
+#endif /* XENC_H */

@@ -1,0 +1,45 @@
+#!/bin/bash
+# make check: build everything, run every test, print "N passed, N failed".
+# Each step leaves PASS/FAIL lines in build/results/*.txt; logs are in
+# build/logs/.  A failed build step still lets the independent ones run.
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+res=$top/build/results
+logs=$top/build/logs
+mkdir -p "$res" "$logs"
+cd "$top"
+start=$(date +%s)
+
+# step NAME CMD...: one PASS/FAIL line for a command's exit status.
+step() {
+	local name=$1 t0=$(date +%s)
+	shift
+	if "$@" >"$logs/$name.log" 2>&1; then
+		echo "PASS $name" >>"$res/steps.txt"
+		echo "PASS $name ($(($(date +%s) - t0))s)"
+	else
+		echo "FAIL $name" >>"$res/steps.txt"
+		echo "FAIL $name ($(($(date +%s) - t0))s), log: build/logs/$name.log"
+		tail -n 20 "$logs/$name.log" | sed 's/^/    /'
+	fi
+}
+
+tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+step kernel-build tools/guest/build-kernel.sh
+step modules-6.12-W1 bash -c 'make -s modules 2>&1 | tee /dev/stderr | { ! grep -E "warning|error"; }'
+step modules-6.1-W1 make -s build-6.1
+step sparse make -s sparse
+step checkpatch make -s checkpatch
+step cokernel-freestanding make -s cokernel-freestanding
+step native-build make -s native-build
+make -s native-test >"$logs/native.log" 2>&1 || true
+step guest-tests make -s guest-test
+
+results=("$res"/*.txt "$top"/build/native/results.txt)
+pass=$(cat "${results[@]}" 2>/dev/null | grep -c '^PASS')
+fail=$(cat "${results[@]}" 2>/dev/null | grep -c '^FAIL')
+cat "${results[@]}" 2>/dev/null | grep '^FAIL' | sed 's/^/  /'
+echo "make check took $(($(date +%s) - start))s"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
