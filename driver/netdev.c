@@ -5,6 +5,7 @@
 #include <linux/jhash.h>
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
+#include <kunit/visibility.h>
 #include "xenc.h"
 
 static int xenc_open(struct net_device *dev)
@@ -126,40 +127,55 @@ static unsigned int xenc_get_num_queues(void)
 	return XENC_MAX_QUEUES;
 }
 
-static int xenc_newlink(struct net *src_net, struct net_device *dev,
-			struct nlattr *tb[], struct nlattr *data[],
-			struct netlink_ext_ack *extack)
+static void xenc_local_dev_undo(struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	LIST_HEAD(kill);
+
+	xenc_shm_unbind(priv->shm);
+	xenc_local_destroy(priv->local, &kill);
+	unregister_netdevice_many(&kill);
+	/* The destructor does not run for a device that never registered. */
+	xenc_shm_put(priv->shm);
+	priv->shm = NULL;
+	priv->local = NULL;
+}
+
+/* A device over a fresh local region; the caller registers it. */
+static int xenc_local_dev_init(struct net_device *dev, bool with_peer,
+			       struct netlink_ext_ack *extack)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
 	struct xenc_local *lr;
-	LIST_HEAD(kill);
 	int err;
 
-	lr = xenc_local_create((u64)xenc_region_kb << 10, extack);
+	lr = xenc_local_create((u64)xenc_region_kb << 10, with_peer, extack);
 	if (IS_ERR(lr))
 		return PTR_ERR(lr);
 	priv->local = lr;
 	err = xenc_dev_init(dev, xenc_local_linux_end(lr));
+	if (!err)
+		err = netif_set_real_num_queues(dev, 1, 1);
 	if (err)
-		goto err_local;
-	err = netif_set_real_num_queues(dev, 1, 1);
-	if (err)
-		goto err_unbind;
-	err = register_netdevice(dev);
-	if (err)
-		goto err_unbind;
-	xenc_link_start(priv);
-	return 0;
-
-err_unbind:
-	xenc_shm_unbind(priv->shm);
-err_local:
-	xenc_local_destroy(lr, &kill);
-	unregister_netdevice_many(&kill);
-	/* The destructor does not run for a device that never registered. */
-	xenc_shm_put(xenc_local_linux_end(lr));
-	priv->shm = NULL;
+		xenc_local_dev_undo(dev);
 	return err;
+}
+
+static int xenc_newlink(struct net *src_net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	int err = xenc_local_dev_init(dev, true, extack);
+
+	if (err)
+		return err;
+	err = register_netdevice(dev);
+	if (err) {
+		xenc_local_dev_undo(dev);
+		return err;
+	}
+	xenc_link_start(netdev_priv(dev));
+	return 0;
 }
 
 static void xenc_dellink(struct net_device *dev, struct list_head *head)
@@ -172,6 +188,51 @@ static void xenc_dellink(struct net_device *dev, struct list_head *head)
 	}
 	unregister_netdevice_queue(dev, head);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* KUnit: a registered device whose peer end the test drives itself. */
+struct net_device *xenc_kunit_create(struct xenc_shm **peer_end)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(struct xenc_priv), "xenct%d",
+			       NET_NAME_ENUM, xenc_dev_setup, XENC_MAX_QUEUES,
+			       XENC_MAX_QUEUES);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	rtnl_lock();
+	err = xenc_local_dev_init(dev, false, NULL);
+	if (!err) {
+		*peer_end = xenc_local_get_peer_end(((struct xenc_priv *)netdev_priv(dev))->local);
+		err = register_netdevice(dev);
+		if (err) {
+			xenc_shm_put(*peer_end);
+			xenc_local_dev_undo(dev);
+		}
+	}
+	if (!err)
+		xenc_link_start(netdev_priv(dev));
+	rtnl_unlock();
+	if (err) {
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	return dev;
+}
+EXPORT_SYMBOL_IF_KUNIT(xenc_kunit_create);
+
+void xenc_kunit_destroy(struct net_device *dev)
+{
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	xenc_dellink(dev, &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(xenc_kunit_destroy);
+#endif
 
 static struct rtnl_link_ops xenc_link_ops __read_mostly = {
 	.kind			= "xenc",

@@ -99,6 +99,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
 void xenc_dev_setup(struct net_device *dev);
 void xenc_dev_update_mac(struct net_device *dev);
 int xenc_rtnl_init(void);
+struct net_device *xenc_kunit_create(struct xenc_shm **peer_end);
+void xenc_kunit_destroy(struct net_device *dev);
 void xenc_rtnl_exit(void);
 
 /* tx.c */

@@ -142,7 +142,8 @@ static void xenc_local_detach_peer(struct xenc_local *lr,
 }
 
 /* Create a region and, if a test peer is loaded, attach it.  Under RTNL. */
-struct xenc_local *xenc_local_create(u64 size, struct netlink_ext_ack *ext)
+struct xenc_local *xenc_local_create(u64 size, bool with_peer,
+				     struct netlink_ext_ack *ext)
 {
 	struct xenc_local *lr;
 	int i, v, err;
@@ -176,7 +177,7 @@ struct xenc_local *xenc_local_create(u64 size, struct netlink_ext_ack *ext)
 		}
 	}
 	list_add_tail(&lr->node, &xenc_local_list);
-	err = xenc_local_attach_peer(lr);
+	err = with_peer ? xenc_local_attach_peer(lr) : 0;
 	if (err) {
 		NL_SET_ERR_MSG(ext, "xenc: test peer failed to attach");
 		list_del(&lr->node);
@@ -198,6 +199,14 @@ struct xenc_shm *xenc_local_linux_end(struct xenc_local *lr)
 	return &lr->end[0].shm;
 }
 EXPORT_SYMBOL_GPL(xenc_local_linux_end);
+
+/* For in-kernel tests that play the peer themselves: a counted reference. */
+struct xenc_shm *xenc_local_get_peer_end(struct xenc_local *lr)
+{
+	kref_get(&lr->ref);
+	return &lr->end[1].shm;
+}
+EXPORT_SYMBOL_GPL(xenc_local_get_peer_end);
 
 /*
  * Unlist the region and detach its peer (devices queued on @kill).  The

@@ -62,8 +62,10 @@ struct xenc_local_peer_ops {
 
 struct xenc_local;
 
-struct xenc_local *xenc_local_create(u64 size, struct netlink_ext_ack *ext);
+struct xenc_local *xenc_local_create(u64 size, bool with_peer,
+				     struct netlink_ext_ack *ext);
 struct xenc_shm *xenc_local_linux_end(struct xenc_local *lr);
+struct xenc_shm *xenc_local_get_peer_end(struct xenc_local *lr);
 void xenc_local_destroy(struct xenc_local *lr, struct list_head *kill);
 int xenc_local_register_peer(const struct xenc_local_peer_ops *ops);
 void xenc_local_unregister_peer(const struct xenc_local_peer_ops *ops);

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the xenc driver's xmit, NAPI poll and stop/wake paths over the
+ * local transport.  The test itself plays the co-kernel with the portable
+ * endpoint (cokernel/xenc_ep.c), so every frame crosses the real rings.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include "xenc.h"
+#include "xenc_ep.h"
+
+#define DT_ETHERTYPE	0x88b5	/* IEEE local experimental */
+
+struct dt_ctx {
+	struct net_device *dev;
+	struct xenc_shm *peer;
+	struct xenc_ep ep;
+	atomic_t kicks;
+};
+
+static void dt_notify(void *ctx, u32 vector)
+{
+	struct dt_ctx *c = ctx;
+
+	xenc_shm_kick(c->peer, vector);
+}
+
+static void dt_doorbell(void *ctx, u32 vector)
+{
+	struct dt_ctx *c = ctx;
+
+	atomic_inc(&c->kicks);
+}
+
+/* Run the peer's control loop until @cond holds or 10 s pass. */
+#define dt_wait(c, cond) ({						\
+	int __i;							\
+	for (__i = 0; __i < 1000 && !(cond); __i++) {			\
+		xenc_ep_tick(&(c)->ep);					\
+		msleep(10);						\
+	}								\
+	(cond);								\
+})
+
+static int dt_init(struct kunit *test)
+{
+	struct xenc_ep_config cfg = {
+		.features = XENC_F_MQ | XENC_F_QUIESCE,
+		.max_queues = 1,
+		.max_frame = XENC_FRAME_MAX,
+	};
+	struct dt_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->dev = xenc_kunit_create(&c->peer);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->dev));
+	KUNIT_ASSERT_EQ(test, 0, xenc_shm_bind(c->peer, dt_doorbell, c));
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 1);
+	test->priv = c;
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, xenc_ep_connected(&c->ep) &&
+				     netif_carrier_ok(c->dev)));
+	rtnl_lock();
+	dev_open(c->dev, NULL);
+	rtnl_unlock();
+	return 0;
+}
+
+static void dt_exit(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+
+	if (!c)
+		return;
+	xenc_ep_detach(&c->ep);
+	xenc_shm_unbind(c->peer);
+	xenc_kunit_destroy(c->dev);
+	xenc_shm_put(c->peer);
+}
+
+static struct sk_buff *dt_skb(struct net_device *dev, u32 len, u8 seed)
+{
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+	struct ethhdr *eth;
+	u32 i;
+
+	if (!skb)
+		return NULL;
+	eth = skb_put(skb, len);
+	eth_broadcast_addr(eth->h_dest);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(DT_ETHERTYPE);
+	for (i = ETH_HLEN; i < len; i++)
+		skb->data[i] = seed + i;
+	skb->dev = dev;
+	return skb;
+}
+
+static void dt_stats(struct net_device *dev, struct rtnl_link_stats64 *s)
+{
+	memset(s, 0, sizeof(*s));
+	dev_get_stats(dev, s);
+}
+
+/* Receive one frame at the peer and check its payload pattern. */
+static bool dt_peer_get(struct dt_ctx *c, u32 len, u8 seed)
+{
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
+	bool ok = true;
+	u8 *buf;
+	u32 i;
+
+	if (!dt_wait(c, xenc_ep_recv(&c->ep, 0, &fh, &sp) == XENC_OK))
+		return false;
+	buf = kvmalloc(fh.len, GFP_KERNEL);
+	if (!buf)
+		return false;
+	xenc_span_to_buf(&sp, buf);
+	xenc_ep_recv_done(&c->ep, 0, &fh);
+	xenc_ep_recv_flush(&c->ep, 0);
+	ok = fh.len == len;
+	for (i = ETH_HLEN; ok && i < len; i++)
+		ok = buf[i] == (u8)(seed + i);
+	kvfree(buf);
+	return ok;
+}
+
+/* xmit copies frames of every size, up to a 64 KiB MTU, into the ring. */
+static void dt_xmit_sizes(struct kunit *test)
+{
+	static const u32 sizes[] = { 60, 1514, 9014, 65549 };
+	struct dt_ctx *c = test->priv;
+	struct rtnl_link_stats64 s;
+	u32 i;
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, 0, dev_set_mtu(c->dev, 65535));
+	rtnl_unlock();
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		KUNIT_ASSERT_EQ(test, NET_XMIT_SUCCESS,
+				dev_queue_xmit(dt_skb(c->dev, sizes[i], i)));
+		KUNIT_EXPECT_TRUE(test, dt_peer_get(c, sizes[i], i));
+	}
+	dt_stats(c->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, (u64)ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0ull);
+}
+
+/* NAPI takes what the peer sends, no more than the budget per poll. */
+static void dt_poll_budget(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct rtnl_link_stats64 s;
+	struct sk_buff *skb;
+	u32 i;
+
+	for (i = 0; i < 200; i++) {
+		skb = dt_skb(c->dev, 100, i);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		KUNIT_ASSERT_EQ(test, XENC_OK,
+				xenc_ep_send_buf(&c->ep, 0, skb->data, 100));
+		kfree_skb(skb);
+	}
+	xenc_ep_flush(&c->ep, 0);
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, (dt_stats(c->dev, &s),
+					    s.rx_packets == 200)));
+	KUNIT_EXPECT_GE(test, u64_stats_read(&priv->queues[0].rxs.budget_exhausted),
+			1ull);
+	KUNIT_EXPECT_GE(test, atomic64_read(&priv->queues[0].doorbells), 1ll);
+}
+
+/*
+ * A peer that stops consuming stops the queue instead of losing frames;
+ * they wait in the qdisc and all arrive once the peer consumes again.
+ */
+static void dt_stop_wake(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct netdev_queue *txq = netdev_get_tx_queue(c->dev, 0);
+	struct xenc_queue *q = &priv->queues[0];
+	struct rtnl_link_stats64 s;
+	u32 i, got = 0, sent = q->tx.slots + 40;
+
+#ifdef CONFIG_BQL
+	/* Keep BQL out of the way: this is about the ring filling up. */
+	txq->dql.min_limit = 1 << 30;
+#endif
+	for (i = 0; i < sent; i++)
+		dev_queue_xmit(dt_skb(c->dev, 1000, i));
+	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq));
+	dt_stats(c->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, (u64)q->tx.slots);
+	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0ull);
+	for (i = 0; i < sent; i++)
+		got += dt_peer_get(c, 1000, i);
+	KUNIT_EXPECT_EQ(test, got, sent);
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
+	KUNIT_EXPECT_GE(test, u64_stats_read(&q->txs.stops), 1ull);
+	KUNIT_EXPECT_GE(test, u64_stats_read(&q->rxs.wakes), 1ull);
+}
+
+/* Carrier follows the peer: detach drops it with a reason, attach restores. */
+static void dt_carrier(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct xenc_ep_config cfg = c->ep.cfg;
+
+	xenc_ep_detach(&c->ep);
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, !netif_carrier_ok(c->dev)));
+	KUNIT_EXPECT_EQ(test, priv->reason, XENC_DOWN_NO_PEER);
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 2);
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, netif_carrier_ok(c->dev)));
+	KUNIT_EXPECT_EQ(test, NET_XMIT_SUCCESS,
+			dev_queue_xmit(dt_skb(c->dev, 300, 7)));
+	KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, 7));
+}
+
+static struct kunit_case dt_cases[] = {
+	KUNIT_CASE_SLOW(dt_xmit_sizes),
+	KUNIT_CASE_SLOW(dt_poll_budget),
+	KUNIT_CASE_SLOW(dt_stop_wake),
+	KUNIT_CASE_SLOW(dt_carrier),
+	{}
+};
+
+static struct kunit_suite dt_suite = {
+	.name = "xenc_driver",
+	.init = dt_init,
+	.exit = dt_exit,
+	.test_cases = dt_cases,
+};
+
+kunit_test_suite(dt_suite);
+
+MODULE_DESCRIPTION("KUnit tests for xenc");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
