@@ -34,7 +34,7 @@ kernel: deps
 modules: kernel
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
 
-include tests/native/native.mk
+-include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
 

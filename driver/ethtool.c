@@ -83,6 +83,42 @@ static void xenc_get_ringparam(struct net_device *dev,
 					priv->l2p_slots;
 }
 
+/* ethtool -G: slots per ring, a power of two that fits the region. */
+static int xenc_set_ringparam(struct net_device *dev,
+			      struct ethtool_ringparam *ring,
+			      struct kernel_ethtool_ringparam *kring,
+			      struct netlink_ext_ack *extack)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 nq = priv->live ? priv->num_queues : priv->req_queues;
+	struct xenc_layout l = {
+		.num_queues = nq,
+		.slot_size = XENC_SLOT_SIZE_DEFAULT,
+		.max_frame = XENC_FRAME_MAX,
+		.l2p_slots = ring->tx_pending,
+		.p2l_slots = ring->rx_pending,
+	};
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG(extack, "xenc has no mini or jumbo rings");
+		return -EINVAL;
+	}
+	if (!is_power_of_2(ring->tx_pending) ||
+	    !is_power_of_2(ring->rx_pending) ||
+	    ring->tx_pending < XENC_RING_SLOTS_MIN ||
+	    ring->rx_pending < XENC_RING_SLOTS_MIN) {
+		NL_SET_ERR_MSG(extack,
+			       "ring sizes must be powers of two, at least 64");
+		return -EINVAL;
+	}
+	if (xenc_layout_build(&l, priv->shm->size)) {
+		NL_SET_ERR_MSG(extack, "rings do not fit the shared region");
+		return -EINVAL;
+	}
+	return xenc_reconfig(priv, ring->tx_pending, ring->rx_pending, nq,
+			     extack);
+}
+
 static void xenc_get_channels(struct net_device *dev,
 			      struct ethtool_channels *ch)
 {
@@ -92,6 +128,30 @@ static void xenc_get_channels(struct net_device *dev,
 	ch->max_combined = peer_max ? min_t(u32, peer_max, XENC_MAX_QUEUES) :
 				      XENC_MAX_QUEUES;
 	ch->combined_count = priv->live ? priv->num_queues : priv->req_queues;
+}
+
+static int xenc_set_channels(struct net_device *dev,
+			     struct ethtool_channels *ch)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	struct xenc_layout l = {
+		.num_queues = ch->combined_count,
+		.slot_size = XENC_SLOT_SIZE_DEFAULT,
+		.max_frame = XENC_FRAME_MAX,
+		.l2p_slots = priv->l2p_slots,
+		.p2l_slots = priv->p2l_slots,
+	};
+
+	/* The core has checked the count against get_channels' maximum. */
+	if (!ch->combined_count || ch->rx_count || ch->tx_count)
+		return -EINVAL;
+	if (xenc_layout_build(&l, priv->shm->size)) {
+		netdev_err(dev, "%u queue pairs do not fit the region\n",
+			   ch->combined_count);
+		return -EINVAL;
+	}
+	return xenc_reconfig(priv, priv->l2p_slots, priv->p2l_slots,
+			     ch->combined_count, NULL);
 }
 
 static int xenc_get_sset_count(struct net_device *dev, int sset)
@@ -117,7 +177,9 @@ const struct ethtool_ops xenc_ethtool_ops = {
 	.get_link_ext_state	= xenc_get_link_ext_state,
 	.get_link_ksettings	= xenc_get_link_ksettings,
 	.get_ringparam		= xenc_get_ringparam,
+	.set_ringparam		= xenc_set_ringparam,
 	.get_channels		= xenc_get_channels,
+	.set_channels		= xenc_set_channels,
 	.get_sset_count		= xenc_get_sset_count,
 	.get_strings		= xenc_get_strings,
 	.get_ethtool_stats	= xenc_get_ethtool_stats,

@@ -87,14 +87,18 @@ void xenc_doorbell(void *ctx, u32 vector)
 	}
 }
 
+/* NAPI on/off for every queue; idempotent, as napi_disable() is not. */
 void xenc_queues_enable(struct xenc_priv *priv)
 {
 	struct net_device *dev = priv->dev;
 	u32 q;
 
+	if (priv->napi_on)
+		return;
 	for (q = 0; q < XENC_MAX_QUEUES; q++)
 		napi_enable(&priv->queues[q].napi);
-	if (!priv->live)
+	priv->napi_on = true;
+	if (!priv->live || priv->quiescing)
 		return;
 	netif_tx_wake_all_queues(dev);
 	for (q = 0; q < priv->num_queues; q++)
@@ -105,13 +109,16 @@ void xenc_queues_disable(struct xenc_priv *priv)
 {
 	u32 q;
 
+	if (!priv->napi_on)
+		return;
 	netif_tx_disable(priv->dev);
 	for (q = 0; q < XENC_MAX_QUEUES; q++)
 		napi_disable(&priv->queues[q].napi);
+	priv->napi_on = false;
 }
 
 /* Stop the data path around a ring change; no-op while the device is down. */
-static void xenc_data_stop(struct xenc_priv *priv)
+void xenc_data_stop(struct xenc_priv *priv)
 {
 	WRITE_ONCE(priv->live, false);
 	if (netif_running(priv->dev))
@@ -124,7 +131,7 @@ static void xenc_data_start(struct xenc_priv *priv)
 		xenc_queues_enable(priv);
 }
 
-static void xenc_link_down(struct xenc_priv *priv, enum xenc_down_reason why)
+void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why)
 {
 	bool was_live = priv->live;
 
@@ -169,7 +176,7 @@ static int xenc_rings_init(struct xenc_priv *priv)
 	return 0;
 }
 
-static void xenc_link_up(struct xenc_priv *priv)
+void xenc_link_up(struct xenc_priv *priv)
 {
 	u32 nq = priv->host.layout.num_queues;
 	int rc;
@@ -180,7 +187,7 @@ static void xenc_link_up(struct xenc_priv *priv)
 		rc = netif_set_real_num_queues(priv->dev, nq, nq);
 	if (rc) {
 		xenc_data_start(priv);
-		xenc_link_down(priv, XENC_DOWN_LAYOUT);
+		xenc_link_reset(priv, XENC_DOWN_LAYOUT);
 		return;
 	}
 	priv->num_queues = nq;
@@ -196,7 +203,7 @@ static void xenc_link_up(struct xenc_priv *priv)
 }
 
 /* Build the layout we want, shrunk to what the region and peer allow. */
-static void xenc_link_offer(struct xenc_priv *priv)
+int xenc_link_offer(struct xenc_priv *priv)
 {
 	struct xenc_host *h = &priv->host;
 	struct xenc_layout l = {};
@@ -221,7 +228,11 @@ static void xenc_link_offer(struct xenc_priv *priv)
 		priv->reason = XENC_DOWN_LAYOUT;
 		if (net_ratelimit())
 			netdev_err(priv->dev, "no ring layout fits the region\n");
+		return -EINVAL;
 	}
+	/* Vector 0 carries handshake changes too. */
+	xenc_shm_kick(priv->shm, 0);
+	return 0;
 }
 
 static void xenc_link_step(struct xenc_priv *priv)
@@ -239,12 +250,12 @@ static void xenc_link_step(struct xenc_priv *priv)
 		xenc_link_up(priv);
 		break;
 	case XENC_EV_DISCONNECTED:
-		xenc_link_down(priv, pst == XENC_PEER_HELLO ?
+		xenc_link_reset(priv, pst == XENC_PEER_HELLO ?
 				     XENC_DOWN_PEER_RESET : XENC_DOWN_NO_PEER);
 		break;
 	case XENC_EV_FAULT:
 		xenc_count_fault(priv, h->fault);
-		xenc_link_down(priv, XENC_DOWN_PEER_FAULT);
+		xenc_link_reset(priv, XENC_DOWN_PEER_FAULT);
 		break;
 	case XENC_EV_QUIESCED:
 	case XENC_EV_NONE:
@@ -252,9 +263,9 @@ static void xenc_link_step(struct xenc_priv *priv)
 			if (pst == XENC_PEER_ABSENT || pst == XENC_PEER_GONE)
 				priv->reason = XENC_DOWN_NO_PEER;
 		} else if (test_bit(0, &priv->broken)) {
-			xenc_link_down(priv, XENC_DOWN_PEER_FAULT);
+			xenc_link_reset(priv, XENC_DOWN_PEER_FAULT);
 		} else if (stale) {
-			xenc_link_down(priv, XENC_DOWN_PEER_STALE);
+			xenc_link_reset(priv, XENC_DOWN_PEER_STALE);
 		}
 		break;
 	}

@@ -57,8 +57,8 @@ static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {
 #define XENC_NRX	ARRAY_SIZE(xenc_rx_descs)
 /* Per queue: tx, rx, doorbells received. */
 #define XENC_NQSTATS	(XENC_NTX + XENC_NRX + 1)
-/* Device: faults by kind, connects, disconnects. */
-#define XENC_NDEVSTATS	(XENC_FAULT_COUNT - 1 + 2)
+/* Device: faults by kind, connects, disconnects, live reconfigs. */
+#define XENC_NDEVSTATS	(XENC_FAULT_COUNT - 1 + 3)
 
 static void xenc_read_tx(struct xenc_queue *q, u64 *out)
 {
@@ -116,6 +116,7 @@ void xenc_stats_strings(struct net_device *dev, u8 *data)
 		ethtool_sprintf(&data, "peer_fault_%s", xenc_fault_stat[i]);
 	ethtool_puts(&data, "link_connects");
 	ethtool_puts(&data, "link_disconnects");
+	ethtool_puts(&data, "live_reconfigs");
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		for (i = 0; i < XENC_NTX; i++)
 			ethtool_sprintf(&data, "q%u_%s", q, xenc_tx_descs[i].name);
@@ -134,6 +135,7 @@ void xenc_stats_fill(struct net_device *dev, u64 *data)
 		*data++ = atomic64_read(&priv->faults[i]);
 	*data++ = atomic64_read(&priv->connects);
 	*data++ = atomic64_read(&priv->disconnects);
+	*data++ = atomic64_read(&priv->reconfigs);
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		struct xenc_queue *xq = &priv->queues[q];
 

@@ -44,6 +44,7 @@ void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
 	if (done)
 		netdev_tx_completed_queue(txq, done, done << q->tx.shift);
 	if (netif_tx_queue_stopped(txq) && READ_ONCE(q->priv->live) &&
+	    !READ_ONCE(q->priv->quiescing) &&
 	    free_slots >= READ_ONCE(q->wake_slots)) {
 		netif_tx_wake_queue(txq);
 		u64_stats_update_begin(&q->rxs.syncp);
@@ -75,6 +76,17 @@ static void xenc_tx_stopped(struct xenc_queue *q, struct netdev_queue *txq,
 	xenc_tx_kick(q);
 	if (xenc_ring_wait_space(&q->tx, want))
 		xenc_tx_reclaim(q, txq);
+}
+
+/* Publish frames an interrupted xmit_more batch left unpublished. */
+void xenc_tx_flush(struct xenc_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
+
+	__netif_tx_lock_bh(txq);
+	if (q->tx.head != q->tx.pub)
+		xenc_tx_kick(q);
+	__netif_tx_unlock_bh(txq);
 }
 
 static netdev_tx_t xenc_tx_drop(struct xenc_queue *q, struct sk_buff *skb,

@@ -75,6 +75,8 @@ struct xenc_priv {
 	struct xenc_host host;		/* handshake, under RTNL */
 	struct delayed_work link_work;
 	bool live;			/* rings usable; flips under RTNL */
+	bool quiescing;			/* live re-layout in progress */
+	bool napi_on;			/* our NAPI instances are enabled */
 	bool dying;
 	unsigned long broken;		/* bit 0: a ring faulted, reset due */
 	u32 peer_state_seen;		/* to spot state changes on doorbell */
@@ -85,6 +87,7 @@ struct xenc_priv {
 	u32 p2l_slots;
 	atomic64_t faults[XENC_FAULT_COUNT];
 	atomic64_t connects;
+	atomic64_t reconfigs;
 	atomic64_t disconnects;
 	struct xenc_queue queues[XENC_MAX_QUEUES];
 };
@@ -107,6 +110,7 @@ void xenc_rtnl_exit(void);
 netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq);
 void xenc_tx_set_thresholds(struct xenc_queue *q, unsigned int mtu);
+void xenc_tx_flush(struct xenc_queue *q);
 
 /* rx.c */
 int xenc_poll(struct napi_struct *napi, int budget);
@@ -116,11 +120,19 @@ void xenc_link_init(struct xenc_priv *priv);
 void xenc_link_start(struct xenc_priv *priv);
 void xenc_link_stop(struct xenc_priv *priv);
 void xenc_link_kick(struct xenc_priv *priv);
+void xenc_link_up(struct xenc_priv *priv);
+void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why);
+int xenc_link_offer(struct xenc_priv *priv);
+void xenc_data_stop(struct xenc_priv *priv);
 void xenc_link_fault(struct xenc_priv *priv, int rc);
 void xenc_doorbell(void *ctx, u32 vector);
 void xenc_queues_enable(struct xenc_priv *priv);
 void xenc_queues_disable(struct xenc_priv *priv);
 const char *xenc_reason_str(enum xenc_down_reason r);
+
+/* reconfig.c */
+int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
+		  struct netlink_ext_ack *extack);
 
 /* stats.c */
 void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);

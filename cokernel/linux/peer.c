@@ -475,7 +475,6 @@ static int xpeer_attach(struct xenc_shm *shm)
 			    &xpeer_attached_fops);
 	debugfs_create_file("rx_paused", 0600, xp->dbg, xp,
 			    &xpeer_paused_fops);
-	debugfs_create_str("ifname", 0400, xp->dbg, (char **)&dev->name);
 	schedule_delayed_work(&xp->tick, 0);
 	return 0;
 

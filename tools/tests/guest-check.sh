@@ -1,0 +1,21 @@
+#!/bin/bash
+# Host side of the guest tests: boot once, run all.sh, collect PASS/FAIL
+# lines, and count a clean kernel log (no splat) as one more test.
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:?usage: guest-check.sh RESULTS_FILE}
+export OUTDIR=${OUTDIR:-$top/build/guest}
+rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
+"$top/tools/guest/run.sh" --timeout 1500 -- "$top/tools/tests/all.sh" \
+	>"$OUTDIR/run.log" 2>&1
+rc=$?
+cp "$OUTDIR/results.txt" "$out" 2>/dev/null || : >"$out"
+if grep -qE 'splat|BUG:|WARNING:|KASAN|leak' "$OUTDIR/run.log" && [ $rc -ne 0 ]; then
+	echo "FAIL guest-kernel-log-clean: see $OUTDIR/console.log" >>"$out"
+elif [ $rc -ge 124 ]; then
+	echo "FAIL guest-completed: rc=$rc (timeout or crash), see $OUTDIR/console.log" >>"$out"
+else
+	echo "PASS guest-kernel-log-clean" >>"$out"
+fi
+grep -E '^(PASS|FAIL)' "$out"
+! grep -q '^FAIL' "$out"

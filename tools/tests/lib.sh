@@ -1,0 +1,133 @@
+#!/bin/bash
+# Shared helpers for the guest tests (netns.sh style): every check names
+# what it asserts, uses the real tools and records PASS/FAIL in $OUT.
+# Sourced by the scripts in this directory; runs inside the test guest.
+
+XENC=${XENC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+RESULTS=${RESULTS:-$OUT/results.txt}
+export LC_ALL=C
+
+log() { read -r up _ </proc/uptime; echo "[${up}s] $*"; }
+
+pass() { echo "PASS $1" >>"$RESULTS"; log "PASS $1"; }
+fail() { echo "FAIL $1: ${2:-}" >>"$RESULTS"; log "FAIL $1: ${2:-}"; }
+
+# check NAME CMD...: PASS if CMD succeeds.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
+# wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local deadline=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "${2:-1}" ]; }
+nscarrier() { ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null | grep -qx "${3:-1}"; }
+
+# One ethtool -S counter of a device (in the current namespace).
+stat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2 }'; }
+# Sum of one per-queue counter over all queues.
+qstat() { ethtool -S "$1" | awk -v k="_$2:" 'index($1, k) && $1 ~ /^q[0-9]+_/ { s += $2 } END { print s + 0 }'; }
+# The counters ip -s link shows: link_stat NS DEV rx|tx packets|bytes|dropped
+link_stat() {
+	local ns=$1 dev=$2 dir=$3 what=$4
+	ip ${ns:+-n "$ns"} -j -s link show dev "$dev" |
+		jq ".[0].stats64.$dir.$what"
+}
+
+# The test peer's device for a xenc device: same bus-info (region id).
+peer_of() {
+	local id d
+	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	for d in /sys/class/net/*; do
+		d=${d##*/}
+		ethtool -i "$d" 2>/dev/null | grep -qx 'driver: xenc_peer' &&
+			ethtool -i "$d" | grep -qx "bus-info: $id" && echo "$d" && return 0
+	done
+	return 1
+}
+peer_knob() {
+	local id
+	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	echo "/sys/kernel/debug/xenc_peer/$id/$2"
+}
+
+load_modules() {
+	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" "$@"
+	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
+}
+
+unload_modules() {
+	rmmod xenc_peer 2>/dev/null
+	rmmod xenc 2>/dev/null
+	! lsmod | grep -q '^xenc'
+}
+
+# iperf_ok FILE: the iperf3 -J run finished without error and moved data.
+iperf_ok() {
+	jq -e '(.error | not) and
+		((.end.sum_received.bytes // .end.sum.bytes // 0) > 0)' "$1" >/dev/null
+}
+# udp_ok FILE: an iperf3 -J UDP run that lost no datagram.
+udp_ok() {
+	jq -e '(.error | not) and .end.sum.packets > 0 and
+		.end.sum.lost_packets == 0' "$1" >/dev/null
+}
+
+# Bridge br0 with a Linux-hosted VM (netns lnx, 10.9.0.1) and one co-kernel
+# VM per xenc device (netns cokN, 10.9.0.(N+2)) whose NIC is the test peer.
+topo_up() {
+	local n=${1:-1} i dev pdev
+	load_modules
+	# No IPv6 chatter: tests compare packet counters exactly.
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip link add br0 type bridge
+	ip link set br0 up
+	ip netns add lnx
+	ip netns exec lnx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip link add veth-lnx type veth peer name eth0 netns lnx
+	ip link set veth-lnx master br0 up
+	ip -n lnx link set lo up
+	ip -n lnx addr add 10.9.0.1/24 dev eth0
+	ip -n lnx link set eth0 up
+	for ((i = 0; i < n; i++)); do
+		dev=xenc$i
+		ip link add "$dev" type xenc
+		ip link set "$dev" master br0 up
+		pdev=$(peer_of "$dev")
+		ip netns add "cok$i"
+		ip netns exec "cok$i" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		ip link set "$pdev" netns "cok$i"
+		ip -n "cok$i" link set "$pdev" name eth0
+		ip -n "cok$i" link set lo up
+		ip -n "cok$i" addr add "10.9.0.$((i + 2))/24" dev eth0
+		ip -n "cok$i" link set eth0 up
+	done
+	for ((i = 0; i < n; i++)); do
+		wait_for 10 carrier "xenc$i" || return 1
+	done
+	# Let the bridge learn and forward.
+	wait_for 10 ip netns exec lnx ping -c 1 -W 1 10.9.0.2
+}
+
+topo_down() {
+	local ns
+	pkill iperf3 2>/dev/null
+	for dev in $(ls /sys/class/net | grep '^xenc'); do ip link del "$dev"; done
+	for ns in $(ip netns list | awk '{ print $1 }'); do ip netns del "$ns"; done
+	ip link del br0 2>/dev/null
+	ip link del veth-lnx 2>/dev/null
+	true
+}
