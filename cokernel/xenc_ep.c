@@ -61,8 +61,8 @@ static int ep_check_region(struct xenc_ep *ep)
 	size = xenc_load(&rh->region_size);
 	if (size < XENC_CTRL_SIZE)
 		return -XENC_FAULT_LAYOUT;
-	if (size < ep->size)
-		ep->size = size;
+	/* Never trust Linux's size beyond what we mapped, nor ratchet down. */
+	ep->size = size < ep->map_size ? size : ep->map_size;
 	return XENC_OK;
 }
 
@@ -94,6 +94,7 @@ int xenc_ep_attach(struct xenc_ep *ep, void *region, u64 size,
 	xenc_memset(ep, 0, sizeof(*ep));
 	ep->region = region;
 	ep->size = size;
+	ep->map_size = size;
 	ep->cfg = *cfg;
 	if (!ep->cfg.max_queues || ep->cfg.max_queues > XENC_MAX_QUEUES)
 		ep->cfg.max_queues = XENC_MAX_QUEUES;
@@ -147,6 +148,7 @@ static int ep_accept_offer(struct xenc_ep *ep)
 	l->slot_size = xenc_load(&li->slot_size);
 	l->max_frame = xenc_load(&li->max_frame);
 	if ((feat & ~(ep->cfg.features & XENC_F_KNOWN)) ||
+	    (l->num_queues > 1 && !(feat & XENC_F_MQ)) ||
 	    l->num_queues > ep->cfg.max_queues ||
 	    l->num_queues > XENC_MAX_QUEUES ||
 	    l->max_frame > ep->cfg.max_frame)
@@ -257,11 +259,13 @@ enum xenc_ep_event xenc_ep_poll(struct xenc_ep *ep)
 	struct xenc_linux_info *li;
 	u32 lstate, lgen;
 	bool busy;
+	int rc;
 
 	if (ep->state == XENC_PEER_ABSENT || ep->state == XENC_PEER_GONE)
 		return XENC_EP_NONE;
-	if (ep_check_region(ep)) {
-		ep_note_fault(ep, -XENC_FAULT_VERSION);
+	rc = ep_check_region(ep);
+	if (rc) {
+		ep_note_fault(ep, rc);
 		return ep_reset(ep);
 	}
 	li = ep_linfo(ep);
@@ -312,7 +316,7 @@ enum xenc_ep_event xenc_ep_tick(struct xenc_ep *ep)
 		struct xenc_ep_config cfg = ep->cfg;
 
 		/* attach() clears *ep, so pass copies of what it needs. */
-		if (xenc_ep_attach(ep, ep->region, ep->size, &cfg,
+		if (xenc_ep_attach(ep, ep->region, ep->map_size, &cfg,
 				   ep->notify, ep->ctx, ep->cookie))
 			return XENC_EP_NONE;
 	}

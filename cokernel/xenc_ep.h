@@ -36,7 +36,8 @@ enum xenc_ep_event {
 
 struct xenc_ep {
 	u8 *region;
-	u64 size;
+	u64 size;		/* usable: min(mapped, what Linux formatted) */
+	u64 map_size;		/* what the port mapped */
 	struct xenc_ep_config cfg;
 	void (*notify)(void *ctx, u32 vector);
 	void *ctx;

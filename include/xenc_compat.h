@@ -36,8 +36,9 @@ typedef __UINT16_TYPE__ u16;
 typedef __UINT32_TYPE__ u32;
 typedef __UINT64_TYPE__ u64;
 
-#define xenc_load(p)		(*(const volatile __typeof__(*(p)) *)(p))
-#define xenc_store(p, v)	(*(volatile __typeof__(*(p)) *)(p) = (v))
+/* Relaxed atomics: single-copy accesses, and race-free for TSan. */
+#define xenc_load(p)		__atomic_load_n(p, __ATOMIC_RELAXED)
+#define xenc_store(p, v)	__atomic_store_n(p, v, __ATOMIC_RELAXED)
 #define xenc_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define xenc_store_release(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
 #define xenc_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)

@@ -254,7 +254,8 @@ int xenc_ring_peek(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 	if (r->head == r->snap) {
 		/* Acquire: the index before the frames it covers. */
 		prod = xenc_load_acquire(&r->hdr->prod);
-		if ((u32)(prod - r->head) > r->slots)
+		/* Slots consumed but not yet released are still ours. */
+		if ((u32)(prod - r->head) > r->slots - (r->head - r->pub))
 			return xenc_ring_break(r, XENC_FAULT_PROD_RANGE);
 		r->snap = prod;
 		if (prod == r->head)

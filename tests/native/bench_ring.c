@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Ring micro-benchmark: frames/s and GB/s between a producer thread and a
+ * consumer thread (pinned to two CPUs when there are two), each copying the
+ * payload once as the driver does (producer: buffer -> ring, consumer:
+ * ring -> buffer), next to single-threaded memcpy bandwidth for the same
+ * frame size measured in the same run.  Both sides busy-poll; doorbells
+ * are not part of what is measured.  Never asserts anything.
+ *
+ * Usage: bench_ring [seconds-per-size [csv-file]]
+ */
+#include "tst.h"		/* first: it defines _GNU_SOURCE */
+
+#include <pthread.h>
+#include <sched.h>
+
+#define SLOT_SIZE	2048
+#define SLOTS		512		/* 1 MiB of slots */
+#define MAX_FRAME	65535
+#define BATCH		16
+
+struct bench {
+	struct xenc_ring p, c;
+	u32 size;
+	double secs;
+	u64 produced;		/* set by the producer when it stops */
+	int done __attribute__((aligned(64)));
+	u64 consumed __attribute__((aligned(64)));
+};
+
+static int cpu0 = -1, cpu1 = -1;
+static u8 *src, *dst;
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *producer(void *arg)
+{
+	struct bench *b = arg;
+	struct xenc_frame_hdr fh = { .len = b->size };
+	struct xenc_span sp;
+	double end = tst_now() + b->secs;
+	u64 n = 0;
+	u32 batch = 0;
+
+	pin(cpu0);
+	for (;;) {
+		if (!(n & 255) && tst_now() >= end)
+			break;
+		while (xenc_ring_put(&b->p, &fh, &sp) != XENC_OK) {
+			xenc_ring_publish(&b->p);
+			batch = 0;
+			tst_cpu_relax();
+		}
+		xenc_span_from_buf(&sp, src);
+		n++;
+		if (++batch == BATCH) {
+			xenc_ring_publish(&b->p);
+			batch = 0;
+		}
+	}
+	xenc_ring_publish(&b->p);
+	b->produced = n;
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	struct bench *b = arg;
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
+	u64 n = 0;
+	u32 batch = 0;
+
+	pin(cpu1);
+	for (;;) {
+		int rc = xenc_ring_peek(&b->c, &fh, &sp);
+
+		if (rc == XENC_EMPTY) {
+			xenc_ring_release(&b->c);
+			batch = 0;
+			if (__atomic_load_n(&b->done, __ATOMIC_ACQUIRE) &&
+			    n == b->produced)
+				break;
+			tst_cpu_relax();
+			continue;
+		}
+		if (rc != XENC_OK) {
+			fprintf(stderr, "bench_ring: peek failed: %d\n", rc);
+			exit(1);
+		}
+		xenc_span_to_buf(&sp, dst);
+		xenc_ring_consume(&b->c, &fh);
+		n++;
+		if (++batch == BATCH) {
+			xenc_ring_release(&b->c);
+			batch = 0;
+		}
+	}
+	b->consumed = n;
+	return NULL;
+}
+
+/* Ring throughput for one frame size: frames per second. */
+static double run_ring(void *ring_mem, u32 size, double secs, u64 *frames)
+{
+	static struct bench b;
+	pthread_t pt, ct;
+	double t0, dt;
+
+	memset(&b, 0, sizeof(b));
+	xenc_ring_clear_shared(ring_mem);
+	if (xenc_ring_init(&b.p, ring_mem, SLOTS, SLOT_SIZE, MAX_FRAME, 0) ||
+	    xenc_ring_init(&b.c, ring_mem, SLOTS, SLOT_SIZE, MAX_FRAME, 0)) {
+		fprintf(stderr, "bench_ring: ring_init failed\n");
+		exit(1);
+	}
+	b.size = size;
+	b.secs = secs;
+	t0 = tst_now();
+	pthread_create(&ct, NULL, consumer, &b);
+	pthread_create(&pt, NULL, producer, &b);
+	pthread_join(pt, NULL);
+	pthread_join(ct, NULL);
+	dt = tst_now() - t0;
+	*frames = b.consumed;
+	return b.consumed / dt;
+}
+
+/*
+ * memcpy of the same frames on one thread, into a ring-sized buffer at
+ * slot-aligned offsets, so the cache footprint matches the ring's.
+ */
+static double run_memcpy(u8 *buf, u32 size, double secs)
+{
+	u32 step = (size + XENC_FRAME_HDR_SIZE + SLOT_SIZE - 1) /
+		   SLOT_SIZE * SLOT_SIZE;
+	u64 n = 0, off = 0, total = (u64)SLOTS * SLOT_SIZE;
+	double t0 = tst_now(), end = t0 + secs;
+
+	pin(cpu0);
+	for (;;) {
+		if (!(n & 255) && tst_now() >= end)
+			break;
+		if (off + size > total)
+			off = 0;
+		memcpy(buf + off, src, size);
+		/* Keep the compiler from dropping or merging the copies. */
+		__asm__ volatile("" : : "r"(buf + off) : "memory");
+		off += step;
+		n++;
+	}
+	return n / (tst_now() - t0);
+}
+
+int main(int argc, char **argv)
+{
+	static const u32 sizes[] = { 64, 1500, 9000, 65535 };
+	double secs = argc > 1 ? atof(argv[1]) : 1.0;
+	const char *csv_path = argc > 2 ? argv[2] : NULL;
+	struct tst_region rg;
+	cpu_set_t set;
+	FILE *csv = NULL;
+	u8 *cbuf;
+	unsigned int i;
+
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) >= 2) {
+		for (int c = 0; c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &set))
+				continue;
+			if (cpu0 < 0)
+				cpu0 = c;
+			else if (cpu1 < 0)
+				cpu1 = c;
+		}
+	}
+	src = malloc(MAX_FRAME);
+	dst = malloc(MAX_FRAME);
+	cbuf = malloc((size_t)SLOTS * SLOT_SIZE);
+	if (!src || !dst || !cbuf ||
+	    tst_region_alloc(&rg, XENC_RING_HDR_SIZE + (u64)SLOTS * SLOT_SIZE)) {
+		fprintf(stderr, "bench_ring: out of memory\n");
+		return 1;
+	}
+	tst_fill(src, MAX_FRAME, 1);
+	memset(dst, 0, MAX_FRAME);
+	memset(cbuf, 0, (size_t)SLOTS * SLOT_SIZE);
+	if (csv_path) {
+		csv = fopen(csv_path, "w");
+		if (!csv) {
+			perror(csv_path);
+			return 1;
+		}
+		fprintf(csv, "frame_bytes,frames,mframes_per_s,ring_gb_per_s,"
+			"memcpy_gb_per_s,ring_over_memcpy\n");
+	}
+
+	printf("bench-ring: %u x %u B slots, batch %u, %.1f s per size, "
+	       "producer cpu %d, consumer cpu %d\n", SLOTS, SLOT_SIZE, BATCH,
+	       secs, cpu0, cpu1);
+	printf("%8s %12s %12s %12s %12s %8s\n", "frame B", "frames",
+	       "Mframes/s", "ring GB/s", "memcpy GB/s", "ratio");
+	/* Warm up caches, page tables and CPU clocks. */
+	{
+		u64 f;
+
+		run_ring(rg.base, 1500, secs / 4, &f);
+	}
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		u64 frames;
+		double fps = run_ring(rg.base, sizes[i], secs, &frames);
+		double mfps = run_memcpy(cbuf, sizes[i], secs);
+		double rg_gbs = fps * sizes[i] / 1e9;
+		double mc_gbs = mfps * sizes[i] / 1e9;
+
+		printf("%8u %12llu %12.3f %12.2f %12.2f %8.2f\n", sizes[i],
+		       (unsigned long long)frames, fps / 1e6, rg_gbs, mc_gbs,
+		       rg_gbs / mc_gbs);
+		if (csv)
+			fprintf(csv, "%u,%llu,%.4f,%.3f,%.3f,%.3f\n", sizes[i],
+				(unsigned long long)frames, fps / 1e6, rg_gbs,
+				mc_gbs, rg_gbs / mc_gbs);
+	}
+	if (csv)
+		fclose(csv);
+	tst_region_free(&rg);
+	return 0;
+}
