@@ -14,10 +14,10 @@ wakes0=$(qstat xenc0 tx_queue_wakes)
 tx0=$(link_stat "" xenc0 tx packets)
 prx0=$(link_stat cok0 eth0 rx packets)
 echo 1 >"$(peer_knob xenc0 rx_paused)"
-# Fire-and-forget datagrams: nothing here waits for the stalled peer.
-ip netns exec lnx bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
+# Datagrams that need no answer; the sender itself blocks once the qdisc
+# holds its socket buffer, which is the backpressure we want.
+ip netns exec lnx timeout 3 bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
 	socat -u -b1400 - UDP-SENDTO:10.9.0.2:9"
-sleep 1
 tx1=$(link_stat "" xenc0 tx packets)
 check backpressure-queue-stopped test "$(qstat xenc0 tx_queue_stops)" -gt "$stops0"
 check backpressure-ring-holds-frames test $((tx1 - tx0)) -ge 200

@@ -18,12 +18,12 @@ re0=$(stat xenc0 live_reconfigs)
 # A checksummed payload and a TCP stream cross while the rings change.
 head -c 16000000 /dev/urandom >/tmp/payload
 want=$(sha256sum </tmp/payload | cut -d' ' -f1)
-ip netns exec cok0 bash -c "nc -l -p 7000 -q 1 | sha256sum | cut -d' ' -f1 >/tmp/got" &
+ip netns exec cok0 bash -c "nc -d -l -p 7000 | sha256sum | cut -d' ' -f1 >/tmp/got" &
 rcv=$!
 sleep 0.5
 ip netns exec lnx iperf3 -c 10.9.0.2 -t 25 -J >"$OUT/reconfig-tcp.json" 2>"$OUT/reconfig-tcp.err" &
 ipf=$!
-ip netns exec lnx nc -q 2 10.9.0.2 7000 </tmp/payload &
+ip netns exec lnx nc -N 10.9.0.2 7000 </tmp/payload &
 snd=$!
 
 sizes=(64 128 256 512 1024 2048 "$max" 1024 512 256 128 64 128 512 2048 256 1024 64 "$max" 256)
@@ -44,7 +44,9 @@ wait $snd
 wait $rcv
 wait $ipf
 check resize-tcp-stream-survives iperf_ok "$OUT/reconfig-tcp.json"
-check resize-payload-sha256 test "$(ip netns exec cok0 cat /tmp/got)" = "$want"
+got=$(cat /tmp/got)
+log "payload sha256: sent $want received $got"
+check resize-payload-sha256 test "$got" = "$want"
 check resize-no-carrier-flap test "$(cat /sys/class/net/xenc0/carrier_changes)" -eq "$flaps0"
 check resize-no-disconnect test "$(stat xenc0 link_disconnects)" -eq "$disc0"
 check resize-counted test "$(stat xenc0 live_reconfigs)" -eq $((re0 + 20))
