@@ -114,9 +114,9 @@ void xenc_stats_strings(struct net_device *dev, u8 *data)
 
 	for (i = 1; i < XENC_FAULT_COUNT; i++)
 		ethtool_sprintf(&data, "peer_fault_%s", xenc_fault_stat[i]);
-	ethtool_puts(&data, "link_connects");
-	ethtool_puts(&data, "link_disconnects");
-	ethtool_puts(&data, "live_reconfigs");
+	xenc_ethtool_puts(&data, "link_connects");
+	xenc_ethtool_puts(&data, "link_disconnects");
+	xenc_ethtool_puts(&data, "live_reconfigs");
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		for (i = 0; i < XENC_NTX; i++)
 			ethtool_sprintf(&data, "q%u_%s", q, xenc_tx_descs[i].name);

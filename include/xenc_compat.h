@@ -16,14 +16,17 @@
 #include <linux/string.h>
 #include <asm/barrier.h>
 
-/* virt_*() because the other side may be another kernel or VM. */
 #define xenc_load(p)			READ_ONCE(*(p))
 #define xenc_store(p, v)		WRITE_ONCE(*(p), (v))
+/* virt_*(): the other side may be another kernel, even on a UP build. */
 #define xenc_load_acquire(p)		virt_load_acquire(p)
+/* Same as above: ordering against another kernel, not just another CPU. */
 #define xenc_store_release(p, v)	virt_store_release(p, v)
+/* Same as above. */
 #define xenc_mb()			virt_mb()
 #define xenc_memcpy(d, s, n)		memcpy(d, s, n)
 #define xenc_memset(d, c, n)		memset(d, c, n)
+/* The test peer and KUnit modules link the ring core from xenc.ko. */
 #define XENC_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
 
 #else /* freestanding or hosted: compiler builtins only */
@@ -45,7 +48,8 @@ typedef __UINT64_TYPE__ u64;
 /* A freestanding port supplies memcpy/memset, as GCC requires anyway. */
 #define xenc_memcpy(d, s, n)	__builtin_memcpy(d, s, n)
 #define xenc_memset(d, c, n)	__builtin_memset(d, c, n)
-#define XENC_EXPORT(sym)
+/* Nothing to export outside a kernel: an empty declaration. */
+#define XENC_EXPORT(sym)	struct xenc_export_##sym
 
 #endif
 

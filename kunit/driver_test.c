@@ -35,14 +35,47 @@ static void dt_doorbell(void *ctx, u32 vector)
 }
 
 /* Run the peer's control loop until @cond holds or 10 s pass. */
-#define dt_wait(c, cond) ({						\
-	int __i;							\
-	for (__i = 0; __i < 1000 && !(cond); __i++) {			\
-		xenc_ep_tick(&(c)->ep);					\
-		msleep(10);						\
-	}								\
-	(cond);								\
-})
+static bool dt_wait(struct dt_ctx *c, bool (*cond)(struct dt_ctx *c))
+{
+	int i;
+
+	for (i = 0; i < 500 && !cond(c); i++) {
+		xenc_ep_tick(&c->ep);
+		msleep(20);
+	}
+	return cond(c);
+}
+
+static bool dt_up(struct dt_ctx *c)
+{
+	return xenc_ep_connected(&c->ep) && netif_carrier_ok(c->dev);
+}
+
+static bool dt_down(struct dt_ctx *c)
+{
+	return !netif_carrier_ok(c->dev);
+}
+
+static bool dt_frame_ready(struct dt_ctx *c)
+{
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
+
+	return xenc_ep_recv(&c->ep, 0, &fh, &sp) == XENC_OK;
+}
+
+static u64 dt_rx_packets(struct dt_ctx *c)
+{
+	struct rtnl_link_stats64 s = {};
+
+	dev_get_stats(c->dev, &s);
+	return s.rx_packets;
+}
+
+static bool dt_got_200(struct dt_ctx *c)
+{
+	return dt_rx_packets(c) == 200;
+}
 
 static int dt_init(struct kunit *test)
 {
@@ -60,8 +93,7 @@ static int dt_init(struct kunit *test)
 	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
 		       c, 1);
 	test->priv = c;
-	KUNIT_ASSERT_TRUE(test, dt_wait(c, xenc_ep_connected(&c->ep) &&
-				     netif_carrier_ok(c->dev)));
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
 	rtnl_lock();
 	dev_open(c->dev, NULL);
 	rtnl_unlock();
@@ -113,7 +145,8 @@ static bool dt_peer_get(struct dt_ctx *c, u32 len, u8 seed)
 	u8 *buf;
 	u32 i;
 
-	if (!dt_wait(c, xenc_ep_recv(&c->ep, 0, &fh, &sp) == XENC_OK))
+	if (!dt_wait(c, dt_frame_ready) ||
+	    xenc_ep_recv(&c->ep, 0, &fh, &sp) != XENC_OK)
 		return false;
 	buf = kvmalloc(fh.len, GFP_KERNEL);
 	if (!buf)
@@ -166,9 +199,9 @@ static void dt_poll_budget(struct kunit *test)
 		kfree_skb(skb);
 	}
 	xenc_ep_flush(&c->ep, 0);
-	KUNIT_EXPECT_TRUE(test, dt_wait(c, (dt_stats(c->dev, &s),
-					    s.rx_packets == 200)));
-	KUNIT_EXPECT_GE(test, u64_stats_read(&priv->queues[0].rxs.budget_exhausted),
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, dt_got_200));
+	KUNIT_EXPECT_GE(test,
+			u64_stats_read(&priv->queues[0].rxs.budget_exhausted),
 			1ull);
 	KUNIT_EXPECT_GE(test, atomic64_read(&priv->queues[0].doorbells), 1ll);
 }
@@ -183,7 +216,6 @@ static void dt_stop_wake(struct kunit *test)
 	struct xenc_priv *priv = netdev_priv(c->dev);
 	struct netdev_queue *txq = netdev_get_tx_queue(c->dev, 0);
 	struct xenc_queue *q = &priv->queues[0];
-	struct rtnl_link_stats64 s;
 	u32 i, got = 0, sent = q->tx.slots + 40;
 
 #ifdef CONFIG_BQL
@@ -212,11 +244,11 @@ static void dt_carrier(struct kunit *test)
 	struct xenc_ep_config cfg = c->ep.cfg;
 
 	xenc_ep_detach(&c->ep);
-	KUNIT_EXPECT_TRUE(test, dt_wait(c, !netif_carrier_ok(c->dev)));
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, dt_down));
 	KUNIT_EXPECT_EQ(test, priv->reason, XENC_DOWN_NO_PEER);
 	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
 		       c, 2);
-	KUNIT_EXPECT_TRUE(test, dt_wait(c, netif_carrier_ok(c->dev)));
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, dt_up));
 	KUNIT_EXPECT_EQ(test, NET_XMIT_SUCCESS,
 			dev_queue_xmit(dt_skb(c->dev, 300, 7)));
 	KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, 7));

@@ -13,6 +13,11 @@ struct rt_ctx {
 	struct xenc_ring cons;
 };
 
+static int rt_reinit(struct rt_ctx *c, struct xenc_ring *r)
+{
+	return xenc_ring_init(r, c->mem, RT_SLOTS, RT_SLOT, 4000, 0);
+}
+
 static int rt_init(struct kunit *test)
 {
 	struct rt_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
@@ -20,10 +25,8 @@ static int rt_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->mem = vzalloc(xenc_ring_bytes(RT_SLOTS, RT_SLOT));
 	KUNIT_ASSERT_NOT_NULL(test, c->mem);
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->prod, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->cons, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->prod));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->cons));
 	test->priv = c;
 	return 0;
 }
@@ -137,28 +140,24 @@ static void rt_hostile(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -XENC_FAULT_PROD_RANGE,
 			xenc_ring_peek(&c->cons, &fh, &sp));
 
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->cons, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->cons));
 	slot = (struct xenc_frame_hdr *)((u8 *)c->mem + XENC_RING_HDR_SIZE);
 	WRITE_ONCE(slot->len, 0xffffffffu);
 	KUNIT_EXPECT_EQ(test, -XENC_FAULT_LEN_LONG,
 			xenc_ring_peek(&c->cons, &fh, &sp));
 
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->cons, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->cons));
 	WRITE_ONCE(slot->len, 1000);
 	KUNIT_EXPECT_EQ(test, -XENC_FAULT_LEN_UNPUBLISHED,
 			xenc_ring_peek(&c->cons, &fh, &sp));
 
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->cons, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->cons));
 	WRITE_ONCE(slot->len, 100);
 	WRITE_ONCE(slot->flags, 0xffff);
 	KUNIT_EXPECT_EQ(test, -XENC_FAULT_FLAGS,
 			xenc_ring_peek(&c->cons, &fh, &sp));
 
-	KUNIT_ASSERT_EQ(test, 0, xenc_ring_init(&c->prod, c->mem, RT_SLOTS,
-						 RT_SLOT, 4000, 0));
+	KUNIT_ASSERT_EQ(test, 0, rt_reinit(c, &c->prod));
 	WRITE_ONCE(h->cons, 5);
 	KUNIT_EXPECT_EQ(test, -XENC_FAULT_CONS_RANGE,
 			xenc_ring_wait_space(&c->prod, 1) ? 0 :

@@ -6,7 +6,10 @@
  */
 #include "xenc_ring.h"
 
-#define XENC_ALIGN(x, a)	(((x) + (a) - 1) & ~((u64)(a) - 1))
+static u64 xenc_align(u64 x, u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
 
 static struct xenc_region_hdr *xenc_rhdr(void *region)
 {
@@ -30,9 +33,10 @@ static struct xenc_queue_desc *xenc_qdesc(void *region, u32 q)
 
 u64 xenc_ring_bytes(u32 slots, u32 slot_size)
 {
-	return XENC_ALIGN(XENC_RING_HDR_SIZE + (u64)slots * slot_size,
+	return xenc_align(XENC_RING_HDR_SIZE + (u64)slots * slot_size,
 			  XENC_RING_ALIGN);
 }
+
 XENC_EXPORT(xenc_ring_bytes);
 
 static bool xenc_slots_ok(u32 slots)
@@ -80,6 +84,7 @@ int xenc_layout_build(struct xenc_layout *l, u64 region_size)
 	}
 	return off <= region_size ? XENC_OK : -XENC_FAULT_LAYOUT;
 }
+
 XENC_EXPORT(xenc_layout_build);
 
 /* Largest ring (slots) that fits when every queue uses it in one direction. */
@@ -100,6 +105,7 @@ u32 xenc_layout_max_slots(u64 region_size, u32 num_queues, u32 other_slots,
 	}
 	return 0;
 }
+
 XENC_EXPORT(xenc_layout_max_slots);
 
 static bool xenc_span_overlap(u64 a, u64 alen, u64 b, u64 blen)
@@ -138,12 +144,14 @@ int xenc_layout_check(const struct xenc_layout *l, u64 region_size)
 	}
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_layout_check);
 
 void *xenc_region_at(const struct xenc_host *h, u64 off)
 {
 	return h->region + off;
 }
+
 XENC_EXPORT(xenc_region_at);
 
 void xenc_host_set_state(struct xenc_host *h, u32 state)
@@ -154,6 +162,7 @@ void xenc_host_set_state(struct xenc_host *h, u32 state)
 	/* Full barrier: the next poll must not read peer fields from before. */
 	xenc_mb();
 }
+
 XENC_EXPORT(xenc_host_set_state);
 
 void xenc_host_set_flags(struct xenc_host *h, u32 flags)
@@ -161,6 +170,7 @@ void xenc_host_set_flags(struct xenc_host *h, u32 flags)
 	h->flags = flags & XENC_LINUX_F_KNOWN;
 	xenc_store(&xenc_linfo(h->region)->flags, h->flags);
 }
+
 XENC_EXPORT(xenc_host_set_flags);
 
 /* Claim and format a region.  The previous owner's data is discarded. */
@@ -194,6 +204,7 @@ void xenc_host_format(struct xenc_host *h, void *region, u64 size,
 	/* Full barrier: the formatted header precedes any later state. */
 	xenc_mb();
 }
+
 XENC_EXPORT(xenc_host_format);
 
 /* Write a new layout under a new generation and offer it to the peer. */
@@ -231,6 +242,7 @@ int xenc_host_offer(struct xenc_host *h, const struct xenc_layout *l)
 	xenc_host_set_state(h, XENC_LINUX_OFFER);
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_host_offer);
 
 /* Copy the peer's block once, field by field, and sanity-check it. */
@@ -330,6 +342,7 @@ enum xenc_host_event xenc_host_poll(struct xenc_host *h)
 		return XENC_EV_NONE;
 	}
 }
+
 XENC_EXPORT(xenc_host_poll);
 
 /*
@@ -351,4 +364,5 @@ bool xenc_host_heartbeat(struct xenc_host *h, u32 stale_limit)
 		h->peer_hb_stale++;
 	return h->peer_hb_stale >= stale_limit;
 }
+
 XENC_EXPORT(xenc_host_heartbeat);

@@ -15,6 +15,7 @@ bool xenc_is_pow2(u32 v)
 {
 	return v && !(v & (v - 1));
 }
+
 XENC_EXPORT(xenc_is_pow2);
 
 static u32 xenc_log2(u32 v)
@@ -47,6 +48,7 @@ u32 xenc_frame_slots(const struct xenc_ring *r, u32 len)
 
 	return (len + XENC_FRAME_HDR_SIZE + slot - 1) >> r->shift;
 }
+
 XENC_EXPORT(xenc_frame_slots);
 
 u16 xenc_frame_flags_ok(u64 features)
@@ -59,6 +61,7 @@ u16 xenc_frame_flags_ok(u64 features)
 		ok |= XENC_FRAME_GSO;
 	return ok;
 }
+
 XENC_EXPORT(xenc_frame_flags_ok);
 
 /* Set up private state for a ring whose shared header starts at ring_base. */
@@ -80,6 +83,7 @@ int xenc_ring_init(struct xenc_ring *r, void *ring_base, u32 slots,
 	r->flags_ok = xenc_frame_flags_ok(features);
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_ring_init);
 
 /* Only the region owner calls this, before it offers a new layout. */
@@ -87,6 +91,7 @@ void xenc_ring_clear_shared(void *ring_base)
 {
 	xenc_memset(ring_base, 0, XENC_RING_HDR_SIZE);
 }
+
 XENC_EXPORT(xenc_ring_clear_shared);
 
 static void xenc_span_at(const struct xenc_ring *r, u32 idx, u32 len,
@@ -99,7 +104,7 @@ static void xenc_span_at(const struct xenc_ring *r, u32 idx, u32 len,
 	sp->p[0] = r->data + off;
 	if (first >= len) {
 		sp->n[0] = len;
-		sp->p[1] = 0;
+		sp->p[1] = NULL;
 		sp->n[1] = 0;
 	} else {
 		sp->n[0] = first;
@@ -129,6 +134,7 @@ int xenc_ring_free(struct xenc_ring *r, u32 *free_slots)
 	*free_slots = r->slots - (r->head - cons);
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_ring_free);
 
 /* Slots the producer has put and the consumer has not yet released. */
@@ -136,6 +142,7 @@ u32 xenc_ring_used(const struct xenc_ring *r)
 {
 	return r->head - r->snap;
 }
+
 XENC_EXPORT(xenc_ring_used);
 
 /*
@@ -166,6 +173,7 @@ int xenc_ring_put(struct xenc_ring *r, const struct xenc_frame_hdr *fh,
 	r->head += need;
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_ring_put);
 
 /* Producer: make every put frame visible; true if the consumer wants a kick. */
@@ -184,6 +192,7 @@ bool xenc_ring_publish(struct xenc_ring *r)
 		return false;
 	return xenc_need_event(xenc_load(&r->hdr->cons_event), r->head, old);
 }
+
 XENC_EXPORT(xenc_ring_publish);
 
 /*
@@ -205,6 +214,7 @@ bool xenc_ring_wait_space(struct xenc_ring *r, u32 want)
 		return false;
 	return free_slots >= want;
 }
+
 XENC_EXPORT(xenc_ring_wait_space);
 
 /* Consumer: read, once, and validate the next frame's header. */
@@ -267,6 +277,7 @@ int xenc_ring_peek(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 	xenc_span_at(r, r->head, fh->len, sp);
 	return XENC_OK;
 }
+
 XENC_EXPORT(xenc_ring_peek);
 
 /* Consumer: step past the frame peek returned (fh is peek's copy). */
@@ -274,6 +285,7 @@ void xenc_ring_consume(struct xenc_ring *r, const struct xenc_frame_hdr *fh)
 {
 	r->head += xenc_frame_slots(r, fh->len);
 }
+
 XENC_EXPORT(xenc_ring_consume);
 
 /* Consumer: hand consumed slots back; true if the producer wants a kick. */
@@ -292,6 +304,7 @@ bool xenc_ring_release(struct xenc_ring *r)
 		return false;
 	return xenc_need_event(xenc_load(&r->hdr->prod_event), r->head, old);
 }
+
 XENC_EXPORT(xenc_ring_release);
 
 /*
@@ -307,6 +320,7 @@ bool xenc_ring_enable_notify(struct xenc_ring *r)
 	xenc_mb();
 	return xenc_load(&r->hdr->prod) != r->head;
 }
+
 XENC_EXPORT(xenc_ring_enable_notify);
 
 /* Tell the other side never to kick this end: it polls. */
@@ -318,6 +332,7 @@ void xenc_ring_set_polling(struct xenc_ring *r, bool consumer, bool on)
 	/* Full barrier: a peer must not miss the flag when it next publishes. */
 	xenc_mb();
 }
+
 XENC_EXPORT(xenc_ring_set_polling);
 
 void xenc_span_to_buf(const struct xenc_span *sp, void *buf)
@@ -326,6 +341,7 @@ void xenc_span_to_buf(const struct xenc_span *sp, void *buf)
 	if (sp->n[1])
 		xenc_memcpy((u8 *)buf + sp->n[0], sp->p[1], sp->n[1]);
 }
+
 XENC_EXPORT(xenc_span_to_buf);
 
 void xenc_span_from_buf(const struct xenc_span *sp, const void *buf)
@@ -334,4 +350,5 @@ void xenc_span_from_buf(const struct xenc_span *sp, const void *buf)
 	if (sp->n[1])
 		xenc_memcpy(sp->p[1], (const u8 *)buf + sp->n[0], sp->n[1]);
 }
+
 XENC_EXPORT(xenc_span_from_buf);

@@ -57,7 +57,9 @@ static void xenc_local_ipi(void *info)
 
 	/* Clear first: a kick racing with the handler must send a new IPI. */
 	clear_bit(v->vector, &e->pending);
+	/* The handler's reads of the rings come after the clear. */
 	smp_mb__after_atomic();
+	/* Pairs with the release in xenc_shm_bind(): ctx is set. */
 	fn = smp_load_acquire(&e->shm.handler);
 	if (fn)
 		fn(READ_ONCE(e->shm.ctx), v->vector);

@@ -438,6 +438,8 @@ DEFINE_DEBUGFS_ATTRIBUTE(xpeer_paused_fops, xpeer_paused_get,
 
 static int xpeer_attach(struct xenc_shm *shm)
 {
+	/* Same hash as the xenc side, different locally administered prefix. */
+	u8 mac[ETH_ALEN] = { 0x06, 0x58 };
 	struct net_device *dev;
 	struct xpeer *xp;
 	u32 q, h;
@@ -453,8 +455,11 @@ static int xpeer_attach(struct xenc_shm *shm)
 	rwlock_init(&xp->lock);
 	INIT_DELAYED_WORK(&xp->tick, xpeer_tick);
 	h = jhash(shm->id, strlen(shm->id), 0x78656e63);
-	eth_hw_addr_set(dev, (u8[ETH_ALEN]){ 0x06, 0x58, h >> 24, h >> 16,
-					     h >> 8, h });
+	mac[2] = h >> 24;
+	mac[3] = h >> 16;
+	mac[4] = h >> 8;
+	mac[5] = h;
+	eth_hw_addr_set(dev, mac);
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		xp->q[q].xp = xp;
 		xp->q[q].index = q;
