@@ -156,13 +156,22 @@ static int xenc_set_channels(struct net_device *dev,
 
 static int xenc_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? xenc_stats_count(dev) : -EOPNOTSUPP;
+	switch (sset) {
+	case ETH_SS_STATS:
+		return xenc_stats_count(dev);
+	case ETH_SS_PRIV_FLAGS:
+		return xenc_priv_flags_count();
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static void xenc_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
 	if (sset == ETH_SS_STATS)
 		xenc_stats_strings(dev, data);
+	else if (sset == ETH_SS_PRIV_FLAGS)
+		xenc_priv_flags_strings(data);
 }
 
 static void xenc_get_ethtool_stats(struct net_device *dev,
@@ -172,6 +181,8 @@ static void xenc_get_ethtool_stats(struct net_device *dev,
 }
 
 const struct ethtool_ops xenc_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_MAX_FRAMES,
 	.get_drvinfo		= xenc_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ext_state	= xenc_get_link_ext_state,
@@ -180,6 +191,10 @@ const struct ethtool_ops xenc_ethtool_ops = {
 	.set_ringparam		= xenc_set_ringparam,
 	.get_channels		= xenc_get_channels,
 	.set_channels		= xenc_set_channels,
+	.get_coalesce		= xenc_get_coalesce,
+	.set_coalesce		= xenc_set_coalesce,
+	.get_priv_flags		= xenc_get_priv_flags,
+	.set_priv_flags		= xenc_set_priv_flags,
 	.get_sset_count		= xenc_get_sset_count,
 	.get_strings		= xenc_get_strings,
 	.get_ethtool_stats	= xenc_get_ethtool_stats,

@@ -193,6 +193,10 @@ void xenc_link_up(struct xenc_priv *priv)
 	priv->num_queues = nq;
 	clear_bit(0, &priv->broken);
 	WRITE_ONCE(priv->live, true);
+	/* A transport without interrupts can only be polled. */
+	if (!priv->shm->nvec)
+		priv->polling = true;
+	xenc_coalesce_apply(priv);
 	xenc_data_start(priv);
 	priv->reason = XENC_DOWN_NONE;
 	atomic64_inc(&priv->connects);
@@ -305,9 +309,13 @@ void xenc_link_start(struct xenc_priv *priv)
 /* Under RTNL, from ndo_uninit: leave the region for good. */
 void xenc_link_stop(struct xenc_priv *priv)
 {
+	u32 q;
+
 	WRITE_ONCE(priv->dying, true);
 	cancel_delayed_work_sync(&priv->link_work);
 	WRITE_ONCE(priv->live, false);
+	for (q = 0; q < XENC_MAX_QUEUES; q++)
+		xenc_coalesce_stop(&priv->queues[q]);
 	xenc_shm_unbind(priv->shm);
 	xenc_host_set_state(&priv->host, XENC_LINUX_GONE);
 	xenc_shm_kick(priv->shm, 0);

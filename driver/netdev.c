@@ -115,6 +115,7 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 		u64_stats_init(&xq->txs.syncp);
 		u64_stats_init(&xq->rxs.syncp);
 		xenc_tx_set_thresholds(xq, dev->mtu);
+		xenc_coalesce_init(xq);
 		netif_napi_add(dev, &xq->napi, xenc_poll);
 	}
 	netif_carrier_off(dev);

@@ -53,14 +53,16 @@ void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
 	}
 }
 
-static void xenc_tx_kick(struct xenc_queue *q)
+/* Publish; kick the peer if it asked, unless coalescing defers it. */
+static void xenc_tx_kick(struct xenc_queue *q, bool urgent)
 {
-	if (xenc_ring_publish(&q->tx)) {
-		xenc_shm_kick(q->priv->shm, q->vector);
+	u32 frames = q->tx.head - q->tx.pub;
+
+	if (xenc_ring_publish(&q->tx) &&
+	    xenc_tx_coalesce_kick(q, frames, urgent))
 		xenc_tx_stats_add(q, &q->txs.kicks);
-	} else {
+	else
 		xenc_tx_stats_add(q, &q->txs.kicks_suppressed);
-	}
 }
 
 /*
@@ -73,7 +75,7 @@ static void xenc_tx_stopped(struct xenc_queue *q, struct netdev_queue *txq,
 	u32 want = ring_low ? READ_ONCE(q->wake_slots) :
 			      q->tx.slots - xenc_ring_used(&q->tx) + 1;
 
-	xenc_tx_kick(q);
+	xenc_tx_kick(q, true);
 	if (xenc_ring_wait_space(&q->tx, want))
 		xenc_tx_reclaim(q, txq);
 }
@@ -85,7 +87,7 @@ void xenc_tx_flush(struct xenc_queue *q)
 
 	__netif_tx_lock_bh(txq);
 	if (q->tx.head != q->tx.pub)
-		xenc_tx_kick(q);
+		xenc_tx_kick(q, true);
 	__netif_tx_unlock_bh(txq);
 }
 
@@ -147,6 +149,6 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (netif_xmit_stopped(txq))
 		xenc_tx_stopped(q, txq, low);
 	else if (kick)
-		xenc_tx_kick(q);
+		xenc_tx_kick(q, false);
 	return NETDEV_TX_OK;
 }

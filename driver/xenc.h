@@ -64,6 +64,9 @@ struct xenc_queue {
 	u32 stop_slots;			/* stop when fewer free: one max frame */
 	u32 wake_slots;			/* wake at this many free: hysteresis */
 	atomic64_t doorbells;		/* received, from hard IRQ */
+	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
+	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
+	u32 tx_unkicked;		/* frames published since last kick */
 	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
 	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
 };
@@ -85,6 +88,11 @@ struct xenc_priv {
 	u32 num_queues;			/* queue pairs in the live layout */
 	u32 l2p_slots;
 	u32 p2l_slots;
+	u32 rx_usecs;			/* ethtool -C, see coalesce.c */
+	u32 rx_frames;
+	u32 tx_usecs;
+	u32 tx_frames;
+	bool polling;			/* no doorbells either way */
 	atomic64_t faults[XENC_FAULT_COUNT];
 	atomic64_t connects;
 	atomic64_t reconfigs;
@@ -133,6 +141,23 @@ const char *xenc_reason_str(enum xenc_down_reason r);
 /* reconfig.c */
 int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 		  struct netlink_ext_ack *extack);
+
+/* coalesce.c */
+void xenc_coalesce_init(struct xenc_queue *q);
+void xenc_coalesce_stop(struct xenc_queue *q);
+void xenc_coalesce_apply(struct xenc_priv *priv);
+bool xenc_rx_rearm(struct xenc_queue *q);
+bool xenc_tx_coalesce_kick(struct xenc_queue *q, u32 frames, bool urgent);
+int xenc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+		      struct kernel_ethtool_coalesce *kec,
+		      struct netlink_ext_ack *extack);
+int xenc_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+		      struct kernel_ethtool_coalesce *kec,
+		      struct netlink_ext_ack *extack);
+int xenc_priv_flags_count(void);
+void xenc_priv_flags_strings(u8 *data);
+u32 xenc_get_priv_flags(struct net_device *dev);
+int xenc_set_priv_flags(struct net_device *dev, u32 flags);
 
 /* stats.c */
 void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);

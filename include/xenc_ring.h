@@ -58,6 +58,7 @@ int xenc_ring_peek(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 void xenc_ring_consume(struct xenc_ring *r, const struct xenc_frame_hdr *fh);
 bool xenc_ring_release(struct xenc_ring *r);
 bool xenc_ring_enable_notify(struct xenc_ring *r);
+bool xenc_ring_enable_notify_at(struct xenc_ring *r, u32 batch);
 void xenc_ring_set_polling(struct xenc_ring *r, bool consumer, bool on);
 
 void xenc_span_to_buf(const struct xenc_span *sp, void *buf);

@@ -187,7 +187,6 @@ static void dt_poll_budget(struct kunit *test)
 {
 	struct dt_ctx *c = test->priv;
 	struct xenc_priv *priv = netdev_priv(c->dev);
-	struct rtnl_link_stats64 s;
 	struct sk_buff *skb;
 	u32 i;
 
@@ -216,6 +215,7 @@ static void dt_stop_wake(struct kunit *test)
 	struct xenc_priv *priv = netdev_priv(c->dev);
 	struct netdev_queue *txq = netdev_get_tx_queue(c->dev, 0);
 	struct xenc_queue *q = &priv->queues[0];
+	struct rtnl_link_stats64 s;
 	u32 i, got = 0, sent = q->tx.slots + 40;
 
 #ifdef CONFIG_BQL

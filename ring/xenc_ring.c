@@ -308,17 +308,27 @@ bool xenc_ring_release(struct xenc_ring *r)
 XENC_EXPORT(xenc_ring_release);
 
 /*
- * Consumer: ask for a kick on the next publish.  Returns true if frames
- * arrived meanwhile, so the caller must poll again instead of sleeping.
+ * Consumer: ask for a kick once @batch more frames' worth of slots are
+ * published (1: the next publish).  Returns true if that many are already
+ * there, so the caller must poll again instead of sleeping.
  */
-bool xenc_ring_enable_notify(struct xenc_ring *r)
+bool xenc_ring_enable_notify_at(struct xenc_ring *r, u32 batch)
 {
 	if (r->fault)
 		return false;
-	xenc_store(&r->hdr->cons_event, r->head);
+	if (!batch)
+		batch = 1;
+	xenc_store(&r->hdr->cons_event, r->head + batch - 1);
 	/* Full barrier: event store before prod load, pairs with publish. */
 	xenc_mb();
-	return xenc_load(&r->hdr->prod) != r->head;
+	return (u32)(xenc_load(&r->hdr->prod) - r->head) >= batch;
+}
+
+XENC_EXPORT(xenc_ring_enable_notify_at);
+
+bool xenc_ring_enable_notify(struct xenc_ring *r)
+{
+	return xenc_ring_enable_notify_at(r, 1);
 }
 
 XENC_EXPORT(xenc_ring_enable_notify);
