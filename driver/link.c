@@ -303,6 +303,7 @@ void xenc_link_init(struct xenc_priv *priv)
 
 void xenc_link_start(struct xenc_priv *priv)
 {
+	xenc_debugfs_add(priv);
 	schedule_delayed_work(&priv->link_work, 0);
 }
 
@@ -312,6 +313,7 @@ void xenc_link_stop(struct xenc_priv *priv)
 	u32 q;
 
 	WRITE_ONCE(priv->dying, true);
+	xenc_debugfs_del(priv);
 	cancel_delayed_work_sync(&priv->link_work);
 	WRITE_ONCE(priv->live, false);
 	for (q = 0; q < XENC_MAX_QUEUES; q++)

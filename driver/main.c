@@ -22,15 +22,22 @@ MODULE_PARM_DESC(region_kb, "Size of regions made by ip link add (KiB)");
 
 static int __init xenc_init(void)
 {
+	int err;
+
 	if (xenc_region_kb < 64 || xenc_region_kb > (1ul << 20))
 		return -EINVAL;
-	return xenc_rtnl_init();
+	xenc_debugfs_init();
+	err = xenc_rtnl_init();
+	if (err)
+		xenc_debugfs_exit();
+	return err;
 }
 
 static void __exit xenc_exit(void)
 {
 	xenc_rtnl_exit();
 	xenc_local_exit();
+	xenc_debugfs_exit();
 }
 
 module_init(xenc_init);

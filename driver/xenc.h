@@ -97,6 +97,7 @@ struct xenc_priv {
 	atomic64_t connects;
 	atomic64_t reconfigs;
 	atomic64_t disconnects;
+	struct dentry *dbg;
 	struct xenc_queue queues[XENC_MAX_QUEUES];
 };
 
@@ -158,6 +159,12 @@ int xenc_priv_flags_count(void);
 void xenc_priv_flags_strings(u8 *data);
 u32 xenc_get_priv_flags(struct net_device *dev);
 int xenc_set_priv_flags(struct net_device *dev, u32 flags);
+
+/* debugfs.c */
+void xenc_debugfs_add(struct xenc_priv *priv);
+void xenc_debugfs_del(struct xenc_priv *priv);
+void xenc_debugfs_init(void);
+void xenc_debugfs_exit(void);
 
 /* stats.c */
 void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);

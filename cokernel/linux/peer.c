@@ -14,8 +14,7 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
-#include "xenc_ep.h"
-#include "xenc_shm.h"
+#include "peer.h"
 
 static unsigned int peer_queues = XENC_MAX_QUEUES;
 module_param(peer_queues, uint, 0444);
@@ -28,37 +27,6 @@ MODULE_PARM_DESC(peer_tick_ms, "Peer heartbeat/handshake period (ms)");
 static bool peer_polling;
 module_param(peer_polling, bool, 0444);
 MODULE_PARM_DESC(peer_polling, "Declare the peer polling: no doorbells to it");
-
-struct xpeer;
-
-struct xpeer_queue {
-	struct napi_struct napi;
-	struct xpeer *xp;
-	u32 index;
-	u64_stats_t tx_packets;
-	u64_stats_t tx_bytes;
-	u64_stats_t tx_dropped;
-	struct u64_stats_sync tx_syncp;
-	u64_stats_t rx_packets;
-	u64_stats_t rx_bytes;
-	u64_stats_t rx_dropped;
-	struct u64_stats_sync rx_syncp;
-};
-
-struct xpeer {
-	struct net_device *dev;
-	struct xenc_shm *shm;
-	/* Data paths take it for read, the control path for write. */
-	rwlock_t lock;
-	struct xenc_ep ep;
-	struct delayed_work tick;
-	bool dying;
-	bool attached;
-	bool rx_paused;
-	u32 linux_state_seen;
-	struct dentry *dbg;
-	struct xpeer_queue q[XENC_MAX_QUEUES];
-};
 
 static struct dentry *xpeer_dbg_root;
 
@@ -91,6 +59,12 @@ static void xpeer_tick(struct work_struct *work)
 
 	write_lock_bh(&xp->lock);
 	ev = xp->attached ? xenc_ep_tick(&xp->ep) : XENC_EP_NONE;
+	if (xp->hostile) {
+		int i;
+
+		for (i = 0; i < 8; i++)
+			xpeer_hostile_step(xp);
+	}
 	write_unlock_bh(&xp->lock);
 
 	switch (ev) {
@@ -116,7 +90,9 @@ static void xpeer_tick(struct work_struct *work)
 		break;
 	}
 	if (!READ_ONCE(xp->dying))
-		schedule_delayed_work(&xp->tick, msecs_to_jiffies(peer_tick_ms));
+		schedule_delayed_work(&xp->tick,
+				      msecs_to_jiffies(xp->hostile ? 10 :
+						       peer_tick_ms));
 }
 
 /* Hard IRQ: Linux rang us. */
@@ -436,6 +412,37 @@ static int xpeer_paused_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_paused_fops, xpeer_paused_get,
 			 xpeer_paused_set, "%llu\n");
 
+static int xpeer_hostile_get(void *data, u64 *val)
+{
+	struct xpeer *xp = data;
+
+	*val = READ_ONCE(xp->hostile) ? xp->hostile_rng : 0;
+	return 0;
+}
+
+/* Test knob: a non-zero seed turns hostile, 0 behaves and re-attaches. */
+static int xpeer_hostile_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+
+	write_lock_bh(&xp->lock);
+	if (val) {
+		xp->hostile_rng = (u32)val ?: 1;
+		xp->hostile_step = 0;
+		xp->hostile = true;
+	} else if (xp->hostile) {
+		xp->hostile = false;
+		if (xp->attached)
+			xenc_ep_detach(&xp->ep);
+		xpeer_ep_attach(xp);
+	}
+	write_unlock_bh(&xp->lock);
+	mod_delayed_work(system_wq, &xp->tick, 0);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hostile_fops, xpeer_hostile_get,
+			 xpeer_hostile_set, "%llu\n");
+
 static int xpeer_attach(struct xenc_shm *shm)
 {
 	/* Same hash as the xenc side, different locally administered prefix. */
@@ -480,6 +487,8 @@ static int xpeer_attach(struct xenc_shm *shm)
 			    &xpeer_attached_fops);
 	debugfs_create_file("rx_paused", 0600, xp->dbg, xp,
 			    &xpeer_paused_fops);
+	debugfs_create_file("hostile", 0600, xp->dbg, xp,
+			    &xpeer_hostile_fops);
 	schedule_delayed_work(&xp->tick, 0);
 	return 0;
 
