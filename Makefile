@@ -31,7 +31,13 @@ deps:
 kernel: deps
 	@$(GUEST)/build-kernel.sh >/dev/null
 
+# Objects built against another kernel look up to date to kbuild (their
+# dependencies name the old tree), so switching KDIR forces a clean.
 modules: kernel
+	@mkdir -p $(BUILD)
+	@if [ "$$(cat $(BUILD)/.kdir 2>/dev/null)" != "$(KDIR)" ]; then \
+		$(MAKE) -s -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1; \
+		echo "$(KDIR)" >$(BUILD)/.kdir; fi
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
 
 -include tests/native/native.mk

@@ -205,7 +205,8 @@ static bool ep_drained(struct xenc_ep *ep)
 
 static enum xenc_ep_event ep_reset(struct xenc_ep *ep)
 {
-	bool was_up = ep->state == XENC_PEER_READY;
+	bool was_up = ep->state == XENC_PEER_READY ||
+		      ep->state == XENC_PEER_QUIESCED;
 
 	ep->quiescing = false;
 	ep->generation = 0;

@@ -55,8 +55,8 @@ void xenc_link_kick(struct xenc_priv *priv)
 }
 
 /*
- * A ring returned a fault from the data path.  The ring stays broken
- * (sticky) until the link work resets it, so count it once per ring.
+ * A ring returned a fault from the data path.  Rings stay broken (sticky)
+ * until the link work resets them; count the first fault of each episode.
  */
 void xenc_link_fault(struct xenc_priv *priv, int rc)
 {
@@ -71,11 +71,14 @@ void xenc_doorbell(void *ctx, u32 vector)
 {
 	struct xenc_priv *priv = ctx;
 	const struct xenc_peer_info *pi = priv->shm->base + XENC_OFF_PEER;
-	u32 st;
+	u32 nq = READ_ONCE(priv->num_queues);
+	u32 nvec = max(priv->shm->nvec, 1u);
+	u32 st, q;
 
-	if (vector < READ_ONCE(priv->num_queues)) {
-		atomic64_inc(&priv->queues[vector].doorbells);
-		napi_schedule(&priv->queues[vector].napi);
+	/* A transport with fewer vectors folds queues onto them. */
+	for (q = vector; q < nq; q += nvec) {
+		atomic64_inc(&priv->queues[q].doorbells);
+		napi_schedule(&priv->queues[q].napi);
 	}
 	if (vector)
 		return;
@@ -170,6 +173,7 @@ static int xenc_rings_init(struct xenc_priv *priv)
 		if (rc)
 			return rc;
 		xq->vector = l->q[q].vector;
+		xq->bql_done = 0;
 		xenc_tx_set_thresholds(xq, priv->dev->mtu);
 		netdev_tx_reset_queue(netdev_get_tx_queue(priv->dev, q));
 	}
@@ -228,6 +232,7 @@ int xenc_link_offer(struct xenc_priv *priv)
 	}
 	if (!rc)
 		rc = xenc_host_offer(h, &l);
+	priv->offer_ticks = 0;
 	if (rc) {
 		priv->reason = XENC_DOWN_LAYOUT;
 		if (net_ratelimit())
@@ -263,6 +268,13 @@ static void xenc_link_step(struct xenc_priv *priv)
 		break;
 	case XENC_EV_QUIESCED:
 	case XENC_EV_NONE:
+		/* A peer that rejected the offer went back to HELLO: retry. */
+		if (h->state == XENC_LINUX_OFFER &&
+		    ++priv->offer_ticks > xenc_stale_ticks) {
+			xenc_link_reset(priv, h->peer.fault == XENC_FAULT_LAYOUT ?
+					XENC_DOWN_LAYOUT : XENC_DOWN_PEER_RESET);
+			break;
+		}
 		if (h->state != XENC_LINUX_RUNNING) {
 			if (pst == XENC_PEER_ABSENT || pst == XENC_PEER_GONE)
 				priv->reason = XENC_DOWN_NO_PEER;

@@ -52,6 +52,10 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 		if (rc == XENC_EMPTY)
 			break;
 		if (unlikely(rc < 0)) {
+			/* The frame at head is lost with the ring's reset. */
+			u64_stats_update_begin(&q->rxs.syncp);
+			u64_stats_inc(&q->rxs.drop_fault);
+			u64_stats_update_end(&q->rxs.syncp);
 			xenc_link_fault(q->priv, rc);
 			break;
 		}

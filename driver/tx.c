@@ -26,21 +26,20 @@ static void xenc_tx_stats_add(struct xenc_queue *q, u64_stats_t *ctr)
 	u64_stats_update_end(&q->txs.syncp);
 }
 
-/*
- * Collect what the peer consumed: complete BQL and wake a stopped queue.
- * Caller holds the queue's xmit lock.
- */
-void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
+/* Collect what the peer consumed: complete BQL, wake a stopped queue. */
+static bool xenc_tx_complete(struct xenc_queue *q, struct netdev_queue *txq)
 {
-	u32 old = q->tx.snap, free_slots, done;
+	u32 free_slots, done;
 	int rc;
 
 	rc = xenc_ring_free(&q->tx, &free_slots);
 	if (rc < 0) {
 		xenc_link_fault(q->priv, rc);
-		return;
+		return false;
 	}
-	done = q->tx.snap - old;
+	/* wait_space() also moves snap: account BQL from our own mark. */
+	done = q->tx.snap - q->bql_done;
+	q->bql_done = q->tx.snap;
 	if (done)
 		netdev_tx_completed_queue(txq, done, done << q->tx.shift);
 	if (netif_tx_queue_stopped(txq) && READ_ONCE(q->priv->live) &&
@@ -51,6 +50,33 @@ void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
 		u64_stats_inc(&q->rxs.wakes);
 		u64_stats_update_end(&q->rxs.syncp);
 	}
+	return done;
+}
+
+/*
+ * While the queue is stopped (ring low, or BQL waiting for completions),
+ * make sure the peer kicks us when it frees room.  If room appeared before
+ * the request was visible, complete it here and look again.  Each round
+ * either returns or completes slots, so this ends.
+ */
+static void xenc_tx_arm(struct xenc_queue *q, struct netdev_queue *txq)
+{
+	while (netif_xmit_stopped(txq) && xenc_ring_used(&q->tx)) {
+		u32 want = netif_tx_queue_stopped(txq) ?
+			   READ_ONCE(q->wake_slots) :
+			   q->tx.slots - xenc_ring_used(&q->tx) + 1;
+
+		if (!xenc_ring_wait_space(&q->tx, want) ||
+		    !xenc_tx_complete(q, txq))
+			return;
+	}
+}
+
+/* From NAPI, under the queue's xmit lock. */
+void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq)
+{
+	if (xenc_tx_complete(q, txq))
+		xenc_tx_arm(q, txq);
 }
 
 /* Publish; kick the peer if it asked, unless coalescing defers it. */
@@ -63,21 +89,6 @@ static void xenc_tx_kick(struct xenc_queue *q, bool urgent)
 		xenc_tx_stats_add(q, &q->txs.kicks);
 	else
 		xenc_tx_stats_add(q, &q->txs.kicks_suppressed);
-}
-
-/*
- * The queue is stopped (ring low, or BQL): publish, then ask the peer to
- * ring us when it frees room.  If room appeared meanwhile, reclaim now.
- */
-static void xenc_tx_stopped(struct xenc_queue *q, struct netdev_queue *txq,
-			    bool ring_low)
-{
-	u32 want = ring_low ? READ_ONCE(q->wake_slots) :
-			      q->tx.slots - xenc_ring_used(&q->tx) + 1;
-
-	xenc_tx_kick(q, true);
-	if (xenc_ring_wait_space(&q->tx, want))
-		xenc_tx_reclaim(q, txq);
 }
 
 /* Publish frames an interrupted xmit_more batch left unpublished. */
@@ -118,7 +129,8 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		/* Only after an MTU increase: the qdisc keeps the skb. */
 		netif_tx_stop_queue(txq);
 		xenc_tx_stats_add(q, &q->txs.ring_full);
-		xenc_tx_stopped(q, txq, true);
+		xenc_tx_kick(q, true);
+		xenc_tx_arm(q, txq);
 		return NETDEV_TX_BUSY;
 	}
 	if (unlikely(rc == XENC_TOOBIG))
@@ -146,9 +158,11 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		netif_tx_stop_queue(txq);
 		xenc_tx_stats_add(q, &q->txs.stops);
 	}
-	if (netif_xmit_stopped(txq))
-		xenc_tx_stopped(q, txq, low);
-	else if (kick)
+	if (netif_xmit_stopped(txq)) {
+		xenc_tx_kick(q, true);
+		xenc_tx_arm(q, txq);
+	} else if (kick) {
 		xenc_tx_kick(q, false);
+	}
 	return NETDEV_TX_OK;
 }

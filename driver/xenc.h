@@ -67,6 +67,7 @@ struct xenc_queue {
 	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
 	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
 	u32 tx_unkicked;		/* frames published since last kick */
+	u32 bql_done;			/* tx slots reported complete to BQL */
 	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
 	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
 };
@@ -83,6 +84,7 @@ struct xenc_priv {
 	bool dying;
 	unsigned long broken;		/* bit 0: a ring faulted, reset due */
 	u32 peer_state_seen;		/* to spot state changes on doorbell */
+	u32 offer_ticks;		/* link work ticks since the offer */
 	enum xenc_down_reason reason;
 	u32 req_queues;			/* wanted queue pairs */
 	u32 num_queues;			/* queue pairs in the live layout */

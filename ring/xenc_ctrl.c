@@ -347,13 +347,15 @@ XENC_EXPORT(xenc_host_poll);
 
 /*
  * Bump our heartbeat and watch the peer's.  Returns true once the peer's
- * has not moved for @stale_limit consecutive calls.
+ * has not moved for @stale_limit consecutive calls (0: never).
  */
 bool xenc_host_heartbeat(struct xenc_host *h, u32 stale_limit)
 {
 	u64 hb;
 
 	xenc_store(&xenc_linfo(h->region)->heartbeat, ++h->heartbeat);
+	if (!stale_limit)
+		return false;
 	hb = xenc_load(&xenc_pinfo(h->region)->heartbeat);
 	if (hb != h->peer_hb_seen) {
 		h->peer_hb_seen = hb;

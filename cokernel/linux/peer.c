@@ -101,9 +101,12 @@ static void xpeer_doorbell(void *ctx, u32 vector)
 	struct xpeer *xp = ctx;
 	const struct xenc_linux_info *li = xp->shm->base + XENC_OFF_LINUX;
 	u32 st;
+	u32 nq = READ_ONCE(xp->ep.layout.num_queues);
+	u32 nvec = max(xp->shm->nvec, 1u), q;
 
-	if (vector < READ_ONCE(xp->ep.layout.num_queues))
-		napi_schedule(&xp->q[vector].napi);
+	/* A transport with fewer vectors folds queues onto them. */
+	for (q = vector; q < nq; q += nvec)
+		napi_schedule(&xp->q[q].napi);
 	if (vector)
 		return;
 	st = READ_ONCE(li->state);
@@ -138,10 +141,19 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	__skb_queue_head_init(&rxq);
+	/*
+	 * The tx ring has one user at a time: xmit, or us under its lock,
+	 * taken in xmit's order (xmit lock, then ours).
+	 */
+	__netif_tx_lock(txq, smp_processor_id());
 	read_lock(&xp->lock);
 	if (netif_tx_queue_stopped(txq) && xenc_ep_connected(&xp->ep) &&
 	    xenc_ep_tx_wait(&xp->ep, pq->index, xp->ep.q[pq->index].tx.slots / 4))
 		netif_tx_wake_queue(txq);
+	read_unlock(&xp->lock);
+	__netif_tx_unlock(txq);
+
+	read_lock(&xp->lock);
 	while (!READ_ONCE(xp->rx_paused) && done < budget &&
 	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
 		skb = napi_alloc_skb(napi, fh.len);
@@ -189,12 +201,15 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	read_lock(&xp->lock);
 	if (xp->ep.quiescing) {
 		netif_tx_stop_queue(txq);
+		/* An xmit_more batch may be half published: finish it. */
+		xenc_ep_flush(&xp->ep, qi);
 		read_unlock(&xp->lock);
 		return NETDEV_TX_BUSY;
 	}
 	rc = xenc_ep_send(&xp->ep, qi, &fh, &sp);
 	if (rc == XENC_FULL && xenc_ep_connected(&xp->ep)) {
 		netif_tx_stop_queue(txq);
+		xenc_ep_flush(&xp->ep, qi);
 		want = xenc_frame_slots(&xp->ep.q[qi].tx, dev->mtu + ETH_HLEN);
 		if (xenc_ep_tx_wait(&xp->ep, qi, want))
 			netif_tx_start_queue(txq);

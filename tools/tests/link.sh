@@ -9,11 +9,15 @@ sleep 0.3
 
 # A peer that stops polling stops xenc0's queue; xenc drops nothing, the
 # ring holds what it can, and everything held arrives once the peer polls.
+# BQL's floor applies at the next completion: raise it, then complete one.
+echo $((1 << 30)) >/sys/class/net/xenc0/queues/tx-0/byte_queue_limits/limit_min
+ip netns exec lnx ping -c 2 -W 2 10.9.0.2 >/dev/null
 stops0=$(qstat xenc0 tx_queue_stops)
 wakes0=$(qstat xenc0 tx_queue_wakes)
+echo 1 >"$(peer_knob xenc0 rx_paused)"
+sleep 0.5
 tx0=$(link_stat "" xenc0 tx packets)
 prx0=$(link_stat cok0 eth0 rx packets)
-echo 1 >"$(peer_knob xenc0 rx_paused)"
 # Datagrams that need no answer; the sender itself blocks once the qdisc
 # holds its socket buffer, which is the backpressure we want.
 ip netns exec lnx timeout 3 bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
