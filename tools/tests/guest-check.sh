@@ -10,7 +10,7 @@ rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
 	>"$OUTDIR/run.log" 2>&1
 rc=$?
 cp "$OUTDIR/results.txt" "$out" 2>/dev/null || : >"$out"
-if grep -qE 'splat|BUG:|WARNING:|KASAN|leak' "$OUTDIR/run.log" && [ $rc -ne 0 ]; then
+if grep -q '^run.sh: FAIL: kernel splat' "$OUTDIR/run.log"; then
 	echo "FAIL guest-kernel-log-clean: see $OUTDIR/console.log" >>"$out"
 elif [ $rc -ge 124 ]; then
 	echo "FAIL guest-completed: rc=$rc (timeout or crash), see $OUTDIR/console.log" >>"$out"
