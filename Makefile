@@ -40,7 +40,7 @@ modules: kernel
 		echo "$(KDIR)" >$(BUILD)/.kdir; fi
 	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
 
--include tests/native/native.mk
+include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
 

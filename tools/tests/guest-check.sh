@@ -4,16 +4,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:?usage: guest-check.sh RESULTS_FILE}
-# The guest mounts tmpfs over these: run from a visible copy instead.
-case $top/ in
-/tmp/*|/run/*|/var/tmp/*|/mnt/*)
-	mirror=${XENC_CACHE:-/var/cache/xenc}/checkout-$(echo "$top" | sha256sum | cut -c1-12)
-	rm -rf "$mirror"
-	mkdir -p "$mirror"
-	cp -a "$top/." "$mirror/"
-	top=$mirror
-	;;
-esac
+. "$top/tools/guest/visible.sh"
 export OUTDIR=${OUTDIR:-$top/build/guest}
 rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
 "$top/tools/guest/run.sh" --timeout 1500 -- "$top/tools/tests/all.sh" \
