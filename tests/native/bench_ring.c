@@ -31,17 +31,6 @@ struct bench {
 static int cpu0 = -1, cpu1 = -1;
 static u8 *src, *dst;
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *producer(void *arg)
 {
 	struct bench *b = arg;

@@ -139,17 +139,6 @@ static bool wait_bell(struct stress *st, u32 *bell, u32 seen, const char *who)
 	return true;
 }
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *producer(void *arg)
 {
 	struct stress *st = arg;

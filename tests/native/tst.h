@@ -14,6 +14,8 @@
 #define XENC_TST_H
 
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -114,6 +116,18 @@ static TST_UNUSED int tst_done(void)
 	fprintf(stderr, "%s: %d passed, %d failed\n", tst_suite, tst_npass,
 		tst_nfail);
 	return tst_nfail ? 1 : 0;
+}
+
+/* Pin the calling thread to a CPU (-1: leave it alone). */
+static TST_UNUSED void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
 static TST_UNUSED double tst_now(void)
