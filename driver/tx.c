@@ -133,8 +133,12 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		xenc_tx_arm(q, txq);
 		return NETDEV_TX_BUSY;
 	}
-	if (unlikely(rc == XENC_TOOBIG))
+	if (unlikely(rc == XENC_TOOBIG)) {
+		/* Dropping a batch's last frame must still publish the batch. */
+		if (!netdev_xmit_more() && q->tx.head != q->tx.pub)
+			xenc_tx_kick(q, true);
 		return xenc_tx_drop(q, skb, &q->txs.drop_toobig);
+	}
 	if (unlikely(rc < 0)) {
 		xenc_link_fault(priv, rc);
 		return xenc_tx_drop(q, skb, &q->txs.drop_fault);
