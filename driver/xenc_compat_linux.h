@@ -7,6 +7,7 @@
 #define XENC_COMPAT_LINUX_H
 
 #include <linux/ethtool.h>
+#include <linux/netdevice.h>
 #include <linux/string.h>
 
 /* ethtool_puts() arrived in 6.8; this works on every kernel we support. */
@@ -15,5 +16,24 @@ static inline void xenc_ethtool_puts(u8 **data, const char *str)
 	strscpy((char *)*data, str, ETH_GSTRING_LEN);
 	*data += ETH_GSTRING_LEN;
 }
+
+/*
+ * The page_pool headers split (types.h/helpers.h) in the same release
+ * that gave page_pool_params its napi member (NAPI-local recycling).
+ */
+#if __has_include(<net/page_pool/helpers.h>)
+#include <net/page_pool/helpers.h>
+static inline void xenc_pp_set_napi(struct page_pool_params *pp,
+				    struct napi_struct *napi)
+{
+	pp->napi = napi;
+}
+#else
+#include <net/page_pool.h>
+static inline void xenc_pp_set_napi(struct page_pool_params *pp,
+				    struct napi_struct *napi)
+{
+}
+#endif
 
 #endif /* XENC_COMPAT_LINUX_H */

@@ -12,6 +12,7 @@ struct xpeer;
 
 struct xpeer_queue {
 	struct napi_struct napi;
+	struct page_pool *pool;		/* large receive frames */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets;
