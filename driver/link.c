@@ -126,6 +126,8 @@ void xenc_data_stop(struct xenc_priv *priv)
 	WRITE_ONCE(priv->live, false);
 	if (netif_running(priv->dev))
 		xenc_queues_disable(priv);
+	else
+		xenc_tx_sync(priv);
 }
 
 static void xenc_data_start(struct xenc_priv *priv)
@@ -223,7 +225,7 @@ int xenc_link_offer(struct xenc_priv *priv)
 	if (!(h->features & h->peer.features & XENC_F_MQ))
 		l.num_queues = 1;
 	l.slot_size = XENC_SLOT_SIZE_DEFAULT;
-	l.max_frame = min_t(u32, XENC_FRAME_MAX, h->peer.max_frame);
+	l.max_frame = min(xenc_xdp_max_frame(priv), h->peer.max_frame);
 	h->features = xenc_link_features(priv);
 	l.l2p_slots = priv->l2p_slots;
 	l.p2l_slots = priv->p2l_slots;
@@ -308,12 +310,12 @@ static void xenc_link_work(struct work_struct *work)
 				      msecs_to_jiffies(xenc_heartbeat_ms));
 }
 
-/* What we offer: offloads unless turned off. */
+/* What we offer: offloads unless turned off or XDP needs plain frames. */
 u64 xenc_link_features(struct xenc_priv *priv)
 {
 	u64 f = XENC_F_MQ | XENC_F_QUIESCE;
 
-	if (xenc_offloads)
+	if (xenc_offloads && !priv->xdp_on)
 		f |= XENC_F_CSUM | XENC_F_GSO;
 	return f;
 }
@@ -341,6 +343,7 @@ void xenc_link_stop(struct xenc_priv *priv)
 	xenc_debugfs_del(priv);
 	cancel_delayed_work_sync(&priv->link_work);
 	WRITE_ONCE(priv->live, false);
+	xenc_tx_sync(priv);
 	for (q = 0; q < XENC_MAX_QUEUES; q++)
 		xenc_coalesce_stop(&priv->queues[q]);
 	xenc_shm_unbind(priv->shm);

@@ -31,6 +31,11 @@ static int xenc_change_mtu(struct net_device *dev, int new_mtu)
 			   new_mtu, priv->host.layout.max_frame);
 		return -EINVAL;
 	}
+	if (!xenc_xdp_mtu_ok(priv, new_mtu)) {
+		netdev_err(dev, "MTU %d too large while XDP is attached\n",
+			   new_mtu);
+		return -EINVAL;
+	}
 	WRITE_ONCE(dev->mtu, new_mtu);
 	for (q = 0; q < XENC_MAX_QUEUES; q++)
 		xenc_tx_set_thresholds(&priv->queues[q], new_mtu);
@@ -48,6 +53,9 @@ static void xenc_uninit(struct net_device *dev)
 		xenc_rx_queue_exit(&priv->queues[q]);
 		netif_napi_del(&priv->queues[q].napi);
 	}
+	if (rtnl_dereference(priv->xdp_prog))
+		bpf_prog_put(rtnl_dereference(priv->xdp_prog));
+	RCU_INIT_POINTER(priv->xdp_prog, NULL);
 }
 
 /* Offloads exist only as far as this generation negotiated them. */
@@ -91,6 +99,8 @@ static const struct net_device_ops xenc_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_fix_features	= xenc_fix_features,
 	.ndo_features_check	= xenc_features_check,
+	.ndo_bpf		= xenc_xdp,
+	.ndo_xdp_xmit		= xenc_xdp_xmit,
 };
 
 void xenc_dev_setup(struct net_device *dev)
@@ -108,6 +118,7 @@ void xenc_dev_setup(struct net_device *dev)
 	/* Offloads start off; the first connect turns on what it negotiates. */
 	dev->hw_features = XENC_BASE_FEATURES | XENC_OFFLOAD_FEATURES;
 	dev->features = dev->hw_features;
+	xenc_xdp_set_features(dev);
 }
 
 /* Locally administered MAC that stays the same for the same region. */

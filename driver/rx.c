@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xenc receive: NAPI drains the peer->Linux ring with one copy per frame
- * (rxbuf.c), applies checksum and GSO metadata (offload.c), hands skbs
- * to GRO, reclaims the transmit ring, and re-arms the doorbell race-free.
+ * (rxbuf.c), runs XDP if a program is attached (xdp.c), applies checksum
+ * and GSO metadata (offload.c), hands skbs to GRO, reclaims the transmit
+ * ring, and re-arms the doorbell race-free.
  */
 #include <linux/etherdevice.h>
 #include "xenc.h"
@@ -90,12 +91,17 @@ static bool xenc_rx_up(struct xenc_queue *q, struct sk_buff *skb,
 
 static int xenc_rx(struct xenc_queue *q, int budget)
 {
+	struct xenc_xdp_batch xb = {};
 	struct xenc_frame_hdr fh;
+	struct bpf_prog *prog;
 	struct xenc_span sp;
 	struct sk_buff *skb;
 	u64 pkts = 0, bytes = 0, nomem = 0, bad = 0, csum = 0, gso = 0;
 	int done = 0, rc;
+	bool oom;
 
+	rcu_read_lock();
+	prog = rcu_dereference(q->priv->xdp_prog);
 	while (done < budget) {
 		rc = xenc_ring_peek(&q->rx, &fh, &sp);
 		if (rc == XENC_EMPTY)
@@ -108,13 +114,20 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 			xenc_link_fault(q->priv, rc);
 			break;
 		}
-		skb = xenc_rx_skb(&q->napi, q->pool, &sp, fh.len);
+		oom = false;
+		if (prog)
+			skb = xenc_xdp_rx(q, prog, &fh, &sp, &xb, &oom);
+		else
+			skb = xenc_rx_skb(&q->napi, q->pool, &sp, fh.len);
 		/* The peer may rewrite the payload under us; it is only data. */
 		xenc_ring_consume(&q->rx, &fh);
 		done++;
 		if (unlikely(!skb)) {
-			nomem++;
-			goto next;
+			/* Out of memory, or XDP took the frame: no skb. */
+			if (oom || !prog) {
+				nomem++;
+				goto next;
+			}
 		} else if (unlikely(!xenc_rx_up(q, skb, &fh))) {
 			bad++;
 			goto next;
@@ -128,6 +141,8 @@ next:
 		if (!(done % XENC_RX_RELEASE_BATCH))
 			xenc_rx_release(q);
 	}
+	xenc_xdp_flush(q, &xb);
+	rcu_read_unlock();
 	xenc_rx_release(q);
 
 	u64_stats_update_begin(&q->rxs.syncp);

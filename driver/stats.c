@@ -27,6 +27,8 @@ static const struct xenc_stat_desc xenc_tx_descs[] = {
 	XENC_TX_STAT("tx_csum_offload", csum_offload),
 	XENC_TX_STAT("tx_gso_frames", gso_frames),
 	XENC_TX_STAT("tx_drop_offload", drop_offload),
+	XENC_TX_STAT("xdp_xmit", xdp_xmit),
+	XENC_TX_STAT("xdp_xmit_errors", xdp_xmit_errors),
 };
 
 static const struct xenc_stat_desc xenc_rx_descs[] = {
@@ -42,6 +44,13 @@ static const struct xenc_stat_desc xenc_rx_descs[] = {
 	XENC_RX_STAT("rx_csum_offload", csum_offload),
 	XENC_RX_STAT("rx_gso_frames", gso_frames),
 	XENC_RX_STAT("rx_drop_offload", drop_offload),
+	XENC_RX_STAT("xdp_packets", xdp_packets),
+	XENC_RX_STAT("xdp_drop", xdp_drop),
+	XENC_RX_STAT("xdp_tx", xdp_tx),
+	XENC_RX_STAT("xdp_tx_errors", xdp_tx_errors),
+	XENC_RX_STAT("xdp_redirect", xdp_redirect),
+	XENC_RX_STAT("xdp_redirect_errors", xdp_redirect_errors),
+	XENC_RX_STAT("xdp_aborted", xdp_aborted),
 };
 
 static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {

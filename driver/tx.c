@@ -119,6 +119,63 @@ static netdev_tx_t xenc_tx_drop(struct xenc_queue *q, struct sk_buff *skb,
 	return NETDEV_TX_OK;
 }
 
+/* The ring takes frames: connected, not quiescing, this queue in use. */
+bool xenc_tx_usable(struct xenc_queue *q)
+{
+	struct xenc_priv *priv = q->priv;
+
+	return READ_ONCE(priv->live) && !READ_ONCE(priv->quiescing) &&
+	       q->index < READ_ONCE(priv->num_queues);
+}
+
+/*
+ * After priv->live went false: wait out every producer that saw it true.
+ * Only ndo_xdp_xmit can run while the device is down, and it holds the
+ * queue's xmit lock throughout.
+ */
+void xenc_tx_sync(struct xenc_priv *priv)
+{
+	u32 q;
+
+	for (q = 0; q < priv->dev->num_tx_queues; q++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(priv->dev, q);
+
+		__netif_tx_lock_bh(txq);
+		__netif_tx_unlock_bh(txq);
+	}
+}
+
+/* One XDP frame (XDP_TX, ndo_xdp_xmit) into the ring, under the xmit lock. */
+int xenc_tx_xdp_frame(struct xenc_queue *q, struct netdev_queue *txq,
+		      const void *data, u32 len)
+{
+	struct xenc_frame_hdr fh = { .len = len };
+	struct xenc_span sp;
+	int rc;
+
+	rc = xenc_ring_put(&q->tx, &fh, &sp);
+	if (unlikely(rc)) {
+		if (rc < 0)
+			xenc_link_fault(q->priv, rc);
+		return -ENOSPC;
+	}
+	xenc_span_from_buf(&sp, data);
+	/* BQL completes every slot the peer frees, so account these too. */
+	__netdev_tx_sent_queue(txq, xenc_frame_slots(&q->tx, len) << q->tx.shift,
+			       true);
+	u64_stats_update_begin(&q->txs.syncp);
+	u64_stats_inc(&q->txs.packets);
+	u64_stats_add(&q->txs.bytes, len);
+	u64_stats_update_end(&q->txs.syncp);
+	return 0;
+}
+
+/* End of a batch of XDP frames: publish, kick if the peer wants it. */
+void xenc_tx_xdp_done(struct xenc_queue *q, struct netdev_queue *txq)
+{
+	xenc_tx_kick(q, false);
+}
+
 /*
  * Offloads were renegotiated under an skb already validated for the old
  * set: finish its checksum here; a GSO skb cannot be sent (rare, counted).

@@ -15,6 +15,8 @@
 
 #define XENC_VERSION		"0.1.0"
 #define XENC_DEFAULT_SLOTS	256
+/* XDP_TX frames gathered before they go out under one lock. */
+#define XENC_XDP_BATCH		16
 
 /* Why the carrier is down; shown through get_link_ext_state and debugfs. */
 enum xenc_down_reason {
@@ -40,6 +42,8 @@ struct xenc_tx_stats {
 	u64_stats_t csum_offload;
 	u64_stats_t gso_frames;
 	u64_stats_t drop_offload;
+	u64_stats_t xdp_xmit;
+	u64_stats_t xdp_xmit_errors;
 	struct u64_stats_sync syncp;
 };
 
@@ -57,7 +61,23 @@ struct xenc_rx_stats {
 	u64_stats_t csum_offload;
 	u64_stats_t gso_frames;
 	u64_stats_t drop_offload;
+	u64_stats_t xdp_packets;
+	u64_stats_t xdp_drop;
+	u64_stats_t xdp_tx;
+	u64_stats_t xdp_tx_errors;
+	u64_stats_t xdp_redirect;
+	u64_stats_t xdp_redirect_errors;
+	u64_stats_t xdp_aborted;
 	struct u64_stats_sync syncp;
+};
+
+/* XDP_TX pages and redirects of one NAPI poll, flushed at its end. */
+struct xenc_xdp_batch {
+	u32 n;
+	bool redirect;
+	struct page *page[XENC_XDP_BATCH];
+	u16 off[XENC_XDP_BATCH];
+	u16 len[XENC_XDP_BATCH];
 };
 
 struct xenc_priv;
@@ -105,6 +125,8 @@ struct xenc_priv {
 	u32 tx_usecs;
 	u32 tx_frames;
 	bool polling;			/* no doorbells either way */
+	bool xdp_on;			/* offer XDP-sized frames, no offloads */
+	struct bpf_prog __rcu *xdp_prog;
 	atomic64_t faults[XENC_FAULT_COUNT];
 	atomic64_t connects;
 	atomic64_t reconfigs;
@@ -133,11 +155,28 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void xenc_tx_reclaim(struct xenc_queue *q, struct netdev_queue *txq);
 void xenc_tx_set_thresholds(struct xenc_queue *q, unsigned int mtu);
 void xenc_tx_flush(struct xenc_queue *q);
+bool xenc_tx_usable(struct xenc_queue *q);
+void xenc_tx_sync(struct xenc_priv *priv);
+int xenc_tx_xdp_frame(struct xenc_queue *q, struct netdev_queue *txq,
+		      const void *data, u32 len);
+void xenc_tx_xdp_done(struct xenc_queue *q, struct netdev_queue *txq);
 
 /* rx.c */
 int xenc_poll(struct napi_struct *napi, int budget);
 int xenc_rx_queue_init(struct xenc_queue *q);
 void xenc_rx_queue_exit(struct xenc_queue *q);
+
+/* xdp.c */
+bool xenc_xdp_mtu_ok(struct xenc_priv *priv, int mtu);
+u32 xenc_xdp_max_frame(struct xenc_priv *priv);
+struct sk_buff *xenc_xdp_rx(struct xenc_queue *q, struct bpf_prog *prog,
+			    const struct xenc_frame_hdr *fh,
+			    const struct xenc_span *sp,
+			    struct xenc_xdp_batch *b, bool *nomem);
+void xenc_xdp_flush(struct xenc_queue *q, struct xenc_xdp_batch *b);
+int xenc_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		  u32 flags);
+int xenc_xdp(struct net_device *dev, struct netdev_bpf *bpf);
 
 /* link.c */
 void xenc_link_init(struct xenc_priv *priv);

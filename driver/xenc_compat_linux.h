@@ -36,4 +36,19 @@ static inline void xenc_pp_set_napi(struct page_pool_params *pp,
 }
 #endif
 
+/* XDP feature flags (6.3+): a redirect target must announce ndo_xdp_xmit. */
+#if __has_include(<uapi/linux/netdev.h>)
+#include <net/xdp.h>
+static inline void xenc_xdp_set_features(struct net_device *dev)
+{
+	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
+			      NETDEV_XDP_ACT_REDIRECT |
+			      NETDEV_XDP_ACT_NDO_XMIT);
+}
+#else
+static inline void xenc_xdp_set_features(struct net_device *dev)
+{
+}
+#endif
+
 #endif /* XENC_COMPAT_LINUX_H */
