@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xenc net_device: creation, ndo ops and the "ip link add type xenc" path. */
+#include <linux/bpf.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/jhash.h>

@@ -12,8 +12,8 @@
  * parser tun, tap and af_packet use for untrusted headers, and the skb is
  * marked SKB_GSO_DODGY so that the GSO layer re-checks its headers.
  */
-#include <linux/virtio_net.h>
 #include "xenc_skb.h"
+#include "xenc_compat_linux.h"
 
 /* What a device may advertise for a negotiated XENC_F_* set. */
 netdev_features_t xenc_offload_features(u64 negotiated)
@@ -122,6 +122,7 @@ int xenc_offload_from_frame(struct sk_buff *skb,
 			    const struct xenc_frame_hdr *fh)
 {
 	struct virtio_net_hdr h = {};
+	bool udp_l4 = false;
 
 	if (fh->flags & XENC_FRAME_CSUM_PARTIAL) {
 		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -137,15 +138,15 @@ int xenc_offload_from_frame(struct sk_buff *skb,
 			h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
 			break;
 		case XENC_GSO_UDP_L4:
-			h.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+			udp_l4 = true;
 			break;
 		default:
 			return -EINVAL;
 		}
 		h.gso_size = __cpu_to_virtio16(true, fh->gso_size);
 	}
-	if (h.flags || h.gso_type) {
-		if (virtio_net_hdr_to_skb(skb, &h, true))
+	if (h.flags) {
+		if (xenc_vnet_hdr_to_skb(skb, &h, udp_l4))
 			return -EINVAL;
 	} else if (fh->flags & XENC_FRAME_DATA_VALID) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;

@@ -9,6 +9,8 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/string.h>
+#include <linux/udp.h>
+#include <linux/virtio_net.h>
 
 /* ethtool_puts() arrived in 6.8; this works on every kernel we support. */
 static inline void xenc_ethtool_puts(u8 **data, const char *str)
@@ -20,8 +22,9 @@ static inline void xenc_ethtool_puts(u8 **data, const char *str)
 /*
  * The page_pool headers split (types.h/helpers.h) in the same release
  * that gave page_pool_params its napi member (NAPI-local recycling).
+ * Kbuild looks for the header.
  */
-#if __has_include(<net/page_pool/helpers.h>)
+#ifdef XENC_HAVE_PP_HELPERS
 #include <net/page_pool/helpers.h>
 static inline void xenc_pp_set_napi(struct page_pool_params *pp,
 				    struct napi_struct *napi)
@@ -37,7 +40,7 @@ static inline void xenc_pp_set_napi(struct page_pool_params *pp,
 #endif
 
 /* XDP feature flags (6.3+): a redirect target must announce ndo_xdp_xmit. */
-#if __has_include(<uapi/linux/netdev.h>)
+#ifdef XENC_HAVE_XDP_FEATURES
 #include <net/xdp.h>
 static inline void xenc_xdp_set_features(struct net_device *dev)
 {
@@ -48,6 +51,39 @@ static inline void xenc_xdp_set_features(struct net_device *dev)
 #else
 static inline void xenc_xdp_set_features(struct net_device *dev)
 {
+}
+#endif
+
+/* Parse untrusted GSO/checksum metadata; @h is little-endian. */
+#ifdef VIRTIO_NET_HDR_GSO_UDP_L4
+static inline int xenc_vnet_hdr_to_skb(struct sk_buff *skb,
+				       struct virtio_net_hdr *h, bool udp_l4)
+{
+	if (udp_l4)
+		h->gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+	return virtio_net_hdr_to_skb(skb, h, true);
+}
+#else
+/* The parser predates UDP segmentation offload: do its last step here. */
+static inline int xenc_vnet_hdr_to_skb(struct sk_buff *skb,
+				       struct virtio_net_hdr *h, bool udp_l4)
+{
+	u16 gso_size = __virtio16_to_cpu(true, h->gso_size);
+
+	if (!udp_l4)
+		return virtio_net_hdr_to_skb(skb, h, true);
+	h->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	h->gso_size = 0;
+	if (virtio_net_hdr_to_skb(skb, h, true) ||
+	    skb->csum_offset != offsetof(struct udphdr, check))
+		return -EINVAL;
+	if (skb->len - skb_transport_offset(skb) - sizeof(struct udphdr) >
+	    gso_size) {
+		skb_shinfo(skb)->gso_size = gso_size;
+		skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4 | SKB_GSO_DODGY;
+		skb_shinfo(skb)->gso_segs = 0;
+	}
+	return 0;
 }
 #endif
 

@@ -8,7 +8,7 @@ pkgs=(
 	linux-source-6.12 linux-headers-amd64 qemu-system-x86 busybox-static
 	iproute2 ethtool iperf3 sparse dkms gnuplot-nox iputils-ping socat
 	netcat-openbsd bc flex bison libelf-dev libssl-dev cpio kmod python3
-	clang libclang-rt-14-dev gcc make xz-utils jq
+	clang libclang-rt-14-dev gcc make xz-utils jq libbpf-dev
 )
 
 # One dpkg-query for all; it exits 1 (and skips the row) for packages it

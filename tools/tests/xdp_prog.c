@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XDP programs for tools/tests/xdp.sh, one section each, loaded with
- * "ip link set dev xenc0 xdp obj xdp_prog.o sec <name>".  Only the kernel's
- * UAPI headers are needed:
+ * "ip link set dev xenc0 xdp obj xdp_prog.o sec <name>".  Built with the
+ * kernel's UAPI headers and libbpf's helper headers (libbpf-dev):
  *   clang -O2 -target bpf -I/usr/include/$(gcc -dumpmachine) -c xdp_prog.c
  *
  * Each acts on IPv4 ICMP echo requests and on UDP to port 5201 (iperf3's
@@ -14,6 +14,8 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 
 /* <linux/icmp.h> drags in libc's socket headers; this is all we need. */
 struct icmphdr {
@@ -26,24 +28,17 @@ struct icmphdr {
 #define ICMP_ECHOREPLY	0
 #define ICMP_ECHO	8
 
-#define SEC(name)	__attribute__((section(name), used))
-#define BE16(x)		((__be16)__builtin_bswap16(x))
-
 /* The redirect target: xdp.sh creates it with "ip link add ... index". */
 #define REDIRECT_IFINDEX	4242
 #define TEST_UDP_PORT		5201
 /* Echo requests to this address get answered by xdp_tx itself. */
-#define REFLECT_IP		BE32(0x0a090063)	/* 10.9.0.99 */
-#define BE32(x)			((__be32)__builtin_bswap32(x))
-
-static long (*bpf_redirect)(__u32 ifindex, __u64 flags) =
-	(void *)BPF_FUNC_redirect;
+#define REFLECT_IP		0x0a090063	/* 10.9.0.99 */
 
 char _license[] SEC("license") = "GPL";
 
-enum kind { OTHER, ECHO, UDP_TEST };
+enum kind { K_OTHER, K_ECHO, K_UDP_TEST };
 
-static __attribute__((always_inline)) enum kind
+static __always_inline enum kind
 classify(struct xdp_md *ctx, struct ethhdr **eth, struct iphdr **ip)
 {
 	void *data = (void *)(long)ctx->data;
@@ -53,18 +48,18 @@ classify(struct xdp_md *ctx, struct ethhdr **eth, struct iphdr **ip)
 	struct icmphdr *ic = (void *)(i + 1);
 	struct udphdr *u = (void *)(i + 1);
 
-	if ((void *)(i + 1) > end || e->h_proto != BE16(ETH_P_IP) ||
+	if ((void *)(i + 1) > end || e->h_proto != bpf_htons(ETH_P_IP) ||
 	    i->ihl != 5)
-		return OTHER;
+		return K_OTHER;
 	*eth = e;
 	*ip = i;
 	if (i->protocol == IPPROTO_ICMP && (void *)(ic + 1) <= end &&
 	    ic->type == ICMP_ECHO)
-		return ECHO;
+		return K_ECHO;
 	if (i->protocol == IPPROTO_UDP && (void *)(u + 1) <= end &&
-	    u->dest == BE16(TEST_UDP_PORT))
-		return UDP_TEST;
-	return OTHER;
+	    u->dest == bpf_htons(TEST_UDP_PORT))
+		return K_UDP_TEST;
+	return K_OTHER;
 }
 
 SEC("xdp_pass")
@@ -79,7 +74,7 @@ int prog_drop(struct xdp_md *ctx)
 	struct ethhdr *e;
 	struct iphdr *i;
 
-	return classify(ctx, &e, &i) == OTHER ? XDP_PASS : XDP_DROP;
+	return classify(ctx, &e, &i) == K_OTHER ? XDP_PASS : XDP_DROP;
 }
 
 /* Answer echo requests to REFLECT_IP from inside the driver. */
@@ -94,7 +89,7 @@ int prog_tx(struct xdp_md *ctx)
 	__be32 a;
 	int k;
 
-	if (classify(ctx, &e, &i) != ECHO || i->daddr != REFLECT_IP)
+	if (classify(ctx, &e, &i) != K_ECHO || i->daddr != bpf_htonl(REFLECT_IP))
 		return XDP_PASS;
 	ic = (void *)(i + 1);
 	for (k = 0; k < ETH_ALEN; k++) {
@@ -107,8 +102,8 @@ int prog_tx(struct xdp_md *ctx)
 	i->daddr = a;
 	/* Type 8 -> 0: add 0x0800 to the checksum, end-around carry. */
 	ic->type = ICMP_ECHOREPLY;
-	sum = __builtin_bswap16(ic->checksum) + 0x0800;
-	ic->checksum = BE16((__u16)(sum + (sum >> 16)));
+	sum = bpf_ntohs(ic->checksum) + 0x0800;
+	ic->checksum = bpf_htons((__u16)(sum + (sum >> 16)));
 	return XDP_TX;
 }
 
@@ -118,7 +113,7 @@ int prog_redirect(struct xdp_md *ctx)
 	struct ethhdr *e;
 	struct iphdr *i;
 
-	if (classify(ctx, &e, &i) == OTHER)
+	if (classify(ctx, &e, &i) == K_OTHER)
 		return XDP_PASS;
 	return bpf_redirect(REDIRECT_IFINDEX, 0);
 }
