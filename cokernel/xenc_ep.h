@@ -21,10 +21,17 @@ struct xenc_ep_config {
 	u32 stale_limit;	/* ticks of silent Linux before reset, 0: never */
 };
 
+/*
+ * The two ring ends run on different CPUs, and so may the next queue's:
+ * a full cache line of padding keeps each off the others' lines, however
+ * the port aligns the endpoint (no alignment attribute is portable here).
+ */
 struct xenc_ep_queue {
 	struct xenc_ring tx;	/* peer -> Linux (p2l), we produce */
+	u8 pad_tx[XENC_CACHELINE];
 	struct xenc_ring rx;	/* Linux -> peer (l2p), we consume */
 	u32 vector;
+	u8 pad_rx[XENC_CACHELINE];
 };
 
 enum xenc_ep_event {

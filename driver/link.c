@@ -197,6 +197,8 @@ void xenc_link_up(struct xenc_priv *priv)
 		return;
 	}
 	priv->num_queues = nq;
+	if (priv->shm->spread_vectors)
+		xenc_set_xps(priv->dev, nq);
 	clear_bit(0, &priv->broken);
 	/* Offloads follow what this generation negotiated. */
 	netdev_update_features(priv->dev);

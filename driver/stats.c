@@ -4,6 +4,7 @@
  * listed one by one for ethtool -S.  Nothing is ever reset on read.
  */
 #include <linux/ethtool.h>
+#include <linux/math64.h>
 #include "xenc.h"
 
 struct xenc_stat_desc {
@@ -68,12 +69,18 @@ static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {
 	[XENC_FAULT_VERSION] = "version",
 };
 
+/* Indices into the tables above, for sums over them. */
+#define XENC_TX_BYTES	1
+#define XENC_TX_KICKS	7
+#define XENC_RX_BYTES	1
+#define XENC_RX_KICKS	5
+
 #define XENC_NTX	ARRAY_SIZE(xenc_tx_descs)
 #define XENC_NRX	ARRAY_SIZE(xenc_rx_descs)
 /* Per queue: tx, rx, doorbells received. */
 #define XENC_NQSTATS	(XENC_NTX + XENC_NRX + 1)
-/* Device: faults by kind, connects, disconnects, live reconfigs. */
-#define XENC_NDEVSTATS	(XENC_FAULT_COUNT - 1 + 3)
+/* Device: faults by kind, connects, disconnects, live reconfigs, bells. */
+#define XENC_NDEVSTATS	(XENC_FAULT_COUNT - 1 + 4)
 
 static void xenc_read_tx(struct xenc_queue *q, u64 *out)
 {
@@ -132,6 +139,7 @@ void xenc_stats_strings(struct net_device *dev, u8 *data)
 	xenc_ethtool_puts(&data, "link_connects");
 	xenc_ethtool_puts(&data, "link_disconnects");
 	xenc_ethtool_puts(&data, "live_reconfigs");
+	xenc_ethtool_puts(&data, "doorbells_per_gbit");
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		for (i = 0; i < XENC_NTX; i++)
 			ethtool_sprintf(&data, "q%u_%s", q, xenc_tx_descs[i].name);
@@ -144,6 +152,7 @@ void xenc_stats_strings(struct net_device *dev, u8 *data)
 void xenc_stats_fill(struct net_device *dev, u64 *data)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
+	u64 bells = 0, bytes = 0, *per_gbit;
 	unsigned int q, i;
 
 	for (i = 1; i < XENC_FAULT_COUNT; i++)
@@ -151,13 +160,19 @@ void xenc_stats_fill(struct net_device *dev, u64 *data)
 	*data++ = atomic64_read(&priv->connects);
 	*data++ = atomic64_read(&priv->disconnects);
 	*data++ = atomic64_read(&priv->reconfigs);
+	per_gbit = data++;
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		struct xenc_queue *xq = &priv->queues[q];
+		u64 *tx = data, *rx = data + XENC_NTX;
 
 		xenc_read_tx(xq, data);
 		data += XENC_NTX;
 		xenc_read_rx(xq, data);
 		data += XENC_NRX;
 		*data++ = atomic64_read(&xq->doorbells);
+		bells += tx[XENC_TX_KICKS] + rx[XENC_RX_KICKS] + data[-1];
+		bytes += tx[XENC_TX_BYTES] + rx[XENC_RX_BYTES];
 	}
+	/* Both directions, since creation: doorbells / (bytes * 8 / 1e9). */
+	*per_gbit = bytes ? mul_u64_u64_div_u64(bells, 125000000, bytes) : 0;
 }

@@ -82,25 +82,35 @@ struct xenc_xdp_batch {
 
 struct xenc_priv;
 
+/*
+ * One queue pair.  Each group starts on its own cache line, and so does
+ * the next queue: the receive side (NAPI, doorbell) and the transmit side
+ * (xmit lock) of a queue, and different queues, never share a line.
+ */
 struct xenc_queue {
+	/* Read-mostly: set up on (re)connect and MTU changes. */
 	struct xenc_priv *priv;
+	struct page_pool *pool;		/* large frames and XDP, see rxbuf.c */
 	u16 index;
 	u32 vector;
-	struct napi_struct napi;
-	struct xenc_ring tx;		/* l2p: we produce, under xmit lock */
-	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
-	struct page_pool *pool;		/* large frames and XDP, see rxbuf.c */
-	struct xdp_rxq_info xdp_rxq;
 	u32 stop_slots;			/* stop when fewer free: one max frame */
 	u32 wake_slots;			/* wake at this many free: hysteresis */
+
+	/* Receive: NAPI poll and the doorbell that schedules it. */
+	struct napi_struct napi ____cacheline_aligned_in_smp;
+	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
 	atomic64_t doorbells;		/* received, from hard IRQ */
 	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
-	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
+	struct xdp_rxq_info xdp_rxq;
+	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
+
+	/* Transmit: under the queue's xmit lock (NAPI reclaims under it). */
+	struct xenc_ring tx ____cacheline_aligned_in_smp; /* l2p: we produce */
 	u32 tx_unkicked;		/* frames published since last kick */
 	u32 bql_done;			/* tx slots reported complete to BQL */
+	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
 	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
-	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
-};
+} ____cacheline_aligned_in_smp;
 
 struct xenc_priv {
 	struct net_device *dev;

@@ -2,7 +2,8 @@
 /*
  * Frames <-> skbs for both Linux ends of a region: the xenc driver and the
  * test peer (which links them from xenc.ko).  offload.c: checksum and GSO
- * metadata; rxbuf.c: one-copy receive buffers from a page_pool.
+ * metadata; rxbuf.c: one-copy receive buffers from a page_pool;
+ * affinity.c: transmit queue per CPU.
  */
 #ifndef XENC_SKB_H
 #define XENC_SKB_H
@@ -47,5 +48,8 @@ struct sk_buff *xenc_rx_skb(struct napi_struct *napi, struct page_pool *pp,
 			    const struct xenc_span *sp, u32 len);
 struct sk_buff *xenc_rx_skb_page(struct page_pool *pp, struct page *page,
 				 u32 off, u32 len, u32 meta);
+
+/* Queue affinity (affinity.c). */
+void xenc_set_xps(struct net_device *dev, u32 nq);
 
 #endif /* XENC_SKB_H */

@@ -2,8 +2,13 @@
 /*
  * Local transport: a region of kernel pages with two ends, the Linux end
  * (xenc net_device) and the peer end (test peer built from cokernel/).
- * A doorbell is an asynchronous IPI to another CPU, so the receiving side
- * runs in hard-IRQ context exactly as with a real cross-kernel interrupt.
+ * A doorbell is an asynchronous IPI, so the receiving side runs with
+ * interrupts off exactly as with a real cross-kernel interrupt.  Like an
+ * MSI-X vector with an affinity, vector v goes to one fixed CPU, the v-th
+ * online one, on both ends: a queue's work stays on one CPU, and the
+ * driver steers its transmits there (XPS).  local_irq=next sends every
+ * doorbell to the CPU after the sender's instead, to emulate a partner
+ * that always runs on other cores.
  */
 #include <linux/idr.h>
 #include <linux/list.h>
@@ -15,6 +20,11 @@
 
 /* One vector per queue pair, as many as the ABI allows. */
 #define XENC_LOCAL_NVEC		16
+
+static bool xenc_local_irq_next;
+module_param_named(local_irq_next, xenc_local_irq_next, bool, 0444);
+MODULE_PARM_DESC(local_irq_next,
+		 "Local transport: ring the CPU after the sender's, not the vector's");
 
 struct xenc_local_end;
 
@@ -74,9 +84,14 @@ static void xenc_local_kick(struct xenc_shm *shm, u32 vector)
 	/* Coalesce like a level interrupt while one is still in flight. */
 	if (test_and_set_bit(vector, &other->pending))
 		return;
-	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
-	if (cpu >= nr_cpu_ids)
-		cpu = cpumask_first(cpu_online_mask);
+	if (xenc_local_irq_next) {
+		cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	} else {
+		/* The sender's own CPU runs the handler at once. */
+		cpu = cpumask_local_spread(vector, NUMA_NO_NODE);
+	}
 	if (smp_call_function_single_async(cpu, &other->vec[vector].csd))
 		clear_bit(vector, &other->pending);
 }
@@ -172,6 +187,7 @@ struct xenc_local *xenc_local_create(u64 size, bool with_peer,
 		e->shm.base = lr->mem;
 		e->shm.size = size;
 		e->shm.nvec = XENC_LOCAL_NVEC;
+		e->shm.spread_vectors = !xenc_local_irq_next;
 		for (v = 0; v < XENC_LOCAL_NVEC; v++) {
 			e->vec[v].end = e;
 			e->vec[v].vector = v;

@@ -32,6 +32,11 @@ struct xenc_shm {
 	void *base;
 	u64 size;
 	u32 nvec;		/* doorbell vectors, 0: no interrupts (poll) */
+	/*
+	 * Vector v interrupts the v-th online CPU (cpumask_local_spread()),
+	 * so the driver can send queue v's frames from there too (XPS).
+	 */
+	bool spread_vectors;
 	struct device *parent;	/* for SET_NETDEV_DEV, may be NULL */
 	xenc_doorbell_fn handler;
 	void *ctx;

@@ -77,6 +77,8 @@ static void xpeer_tick(struct work_struct *work)
 
 	switch (ev) {
 	case XENC_EP_CONNECTED:
+		if (xp->shm->spread_vectors)
+			xenc_set_xps(xp->dev, xpeer_nq(xp));
 		netif_carrier_on(xp->dev);
 		netif_tx_wake_all_queues(xp->dev);
 		local_bh_disable();

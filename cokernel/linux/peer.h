@@ -10,20 +10,21 @@
 
 struct xpeer;
 
+/* Receive and transmit sides, and queues, on separate cache lines. */
 struct xpeer_queue {
 	struct napi_struct napi;
 	struct page_pool *pool;		/* large receive frames */
 	struct xpeer *xp;
 	u32 index;
-	u64_stats_t tx_packets;
+	u64_stats_t tx_packets ____cacheline_aligned_in_smp;
 	u64_stats_t tx_bytes;
 	u64_stats_t tx_dropped;
 	struct u64_stats_sync tx_syncp;
-	u64_stats_t rx_packets;
+	u64_stats_t rx_packets ____cacheline_aligned_in_smp;
 	u64_stats_t rx_bytes;
 	u64_stats_t rx_dropped;
 	struct u64_stats_sync rx_syncp;
-};
+} ____cacheline_aligned_in_smp;
 
 struct xpeer {
 	struct net_device *dev;

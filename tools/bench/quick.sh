@@ -6,7 +6,8 @@
 #
 #   tools/bench/quick.sh [OUTDIR]
 # env: XENC_KFLAVOR=base (default here: the non-debug kernel, ~5x faster
-#      than debug; built once), XENC_BENCH_SECS (4), XENC_BENCH_PINGS (200),
+#      than debug; built once), XENC_BENCH_SECS (3), XENC_BENCH_ROUNDS (3,
+#      alternating xenc and veth; medians), XENC_BENCH_PINGS (200),
 #      XENC_BENCH_SMP (2), XENC_BENCH_REV (measure the driver of a git
 #      revision instead of the working tree, e.g. "main" for "before"),
 #      XENC_BENCH_XENC_ARGS / XENC_BENCH_PEER_ARGS (module parameters).

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Queue affinity: when the transport delivers vector v on the v-th online
+ * CPU (xenc_shm.spread_vectors), the i-th online CPU transmits on queue
+ * i % nq.  A flow sent from a CPU then has its completions and the
+ * partner's answers signalled on that same CPU, and different CPUs never
+ * meet on a queue's ring or xmit lock.  Used by the driver and the peer.
+ */
+#include <linux/cpumask.h>
+#include <linux/netdevice.h>
+#include "xenc_skb.h"
+
+void xenc_set_xps(struct net_device *dev, u32 nq)
+{
+	unsigned int n = num_online_cpus(), i;
+	cpumask_var_t mask;
+	u32 q;
+
+	if (!nq || !zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return;
+	for (q = 0; q < nq && q < dev->real_num_tx_queues; q++) {
+		cpumask_clear(mask);
+		for (i = q; i < n; i += nq)
+			cpumask_set_cpu(cpumask_local_spread(i, NUMA_NO_NODE),
+					mask);
+		netif_set_xps_queue(dev, mask, q);
+	}
+	free_cpumask_var(mask);
+}
+EXPORT_SYMBOL_GPL(xenc_set_xps);
