@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <net/rtnetlink.h>
 #include "xenc.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 unsigned int xenc_heartbeat_ms = 100;
 module_param_named(heartbeat_ms, xenc_heartbeat_ms, uint, 0644);

@@ -44,8 +44,10 @@ static void xenc_uninit(struct net_device *dev)
 	u32 q;
 
 	xenc_link_stop(priv);
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_queue_set_napi(dev, q, NULL);
 		netif_napi_del(&priv->queues[q].napi);
+	}
 }
 
 static void xenc_destructor(struct net_device *dev)
@@ -72,6 +74,7 @@ void xenc_dev_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &xenc_netdev_ops;
 	dev->ethtool_ops = &xenc_ethtool_ops;
+	xenc_stats_setup(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = xenc_destructor;
 	dev->min_mtu = ETH_MIN_MTU;
@@ -117,6 +120,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 		xenc_tx_set_thresholds(xq, dev->mtu);
 		xenc_coalesce_init(xq);
 		netif_napi_add(dev, &xq->napi, xenc_poll);
+		/* Queue q is always served by NAPI q. */
+		xenc_queue_set_napi(dev, q, &xq->napi);
 	}
 	netif_carrier_off(dev);
 	xenc_link_init(priv);

@@ -5,6 +5,7 @@
  */
 #include <linux/etherdevice.h>
 #include "xenc.h"
+#include "trace.h"
 
 /* Hand slots back every few frames so a blocked peer restarts early. */
 #define XENC_RX_RELEASE_BATCH	16
@@ -16,7 +17,7 @@ static void xenc_rx_release(struct xenc_queue *q)
 	if (q->rx.head == q->rx.pub)
 		return;
 	if (xenc_ring_release(&q->rx)) {
-		xenc_shm_kick(q->priv->shm, q->vector);
+		xenc_kick(q->priv, q->vector);
 		ctr = &q->rxs.kicks;
 	}
 	u64_stats_update_begin(&q->rxs.syncp);
@@ -59,6 +60,7 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 			xenc_link_fault(q->priv, rc);
 			break;
 		}
+		trace_xenc_rx(q, &q->rx, fh.len);
 		skb = xenc_rx_build(q, &fh, &sp);
 		xenc_ring_consume(&q->rx, &fh);
 		done++;

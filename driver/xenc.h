@@ -148,6 +148,7 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 		  struct netlink_ext_ack *extack);
 
 /* coalesce.c */
+void xenc_kick(struct xenc_priv *priv, u32 vector);
 void xenc_coalesce_init(struct xenc_queue *q);
 void xenc_coalesce_stop(struct xenc_queue *q);
 void xenc_coalesce_apply(struct xenc_priv *priv);
@@ -175,6 +176,7 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int xenc_stats_count(struct net_device *dev);
 void xenc_stats_strings(struct net_device *dev, u8 *data);
 void xenc_stats_fill(struct net_device *dev, u64 *data);
+void xenc_stats_setup(struct net_device *dev);
 
 /* pci.c */
 int xenc_pci_init(void);
