@@ -43,6 +43,7 @@ modules: kernel
 include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
+include tools/pkg.mk
 
 # One guest boot runs KUnit and every functional test.
 guest-test: modules

@@ -28,8 +28,9 @@ step() {
 tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 step kernel-build tools/guest/build-kernel.sh
 step modules-6.12-W1 bash -c 'make -s modules 2>&1 | tee /dev/stderr | { ! grep -E "warning|error"; }'
-step modules-6.1-W1 make -s build-6.1
-step sparse make -s sparse
+# W=1 + sparse against every kernel here (Debian headers, test kernel).
+step kernels-W1-sparse tools/build-kernels.sh
+step dkms-6.1 make -s dkms-build-6.1
 step checkpatch make -s checkpatch
 step cokernel-freestanding make -s cokernel-freestanding
 step native-build make -s native-build
