@@ -12,6 +12,9 @@ XENC_BOOT=${XENC_BOOT:-1}
 ME=$XENC_GUEST$XENC_BOOT
 
 sync_init() {
+	# A FIFO nobody writes: nap's timer, inherited by every subshell.
+	[ -e /run/xenc-nap ] || mkfifo /run/xenc-nap
+	exec {_nap_fd}<>/run/xenc-nap
 	mountpoint -q "$SYNC" && return 0
 	mkdir -p "$SYNC"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 xenc-sync "$SYNC"
@@ -19,9 +22,11 @@ sync_init() {
 
 # nap SECS: sleep without forking (each exec costs ~0.3 s on the debug kernel).
 nap() {
-	[ -n "${_nap_fd:-}" ] || { mkfifo /run/xenc-nap.$$ && exec {_nap_fd}<>/run/xenc-nap.$$; }
 	read -r -t "$1" -u "$_nap_fd" || true
 }
+
+# A name no other request or command uses (callers may be subshells).
+uid() { echo "$ME.$BASHPID.${EPOCHREALTIME/./}"; }
 
 # until_t SECS CMD...: like lib.sh's wait_for, without a fork per poll.
 until_t() {
@@ -45,9 +50,9 @@ ev_wait() { until_t "$2" ev_is "$1"; }
 ev_get() { get "ev.$1"; }
 
 # host_req "kill b" | "boot b": ask run2.sh, wait for its answer.
-_req_seq=0
 host_req() {
-	local id=$ME.$((_req_seq += 1)) ans
+	local id ans
+	id=$(uid)
 	put "req.$id" "$1"
 	until_t 60 test -e "$SYNC/req.$id.done" || { echo "host_req '$1': no answer" >&2; return 1; }
 	ans=$(get "req.$id.done")
@@ -56,12 +61,11 @@ host_req() {
 
 # on_guest G [-t SECS] CMD...: run CMD in guest G (which runs serve_cmds),
 # print its output, return its rc.
-_cmd_seq=0
 on_guest() {
 	local g=$1 t=120 id rc
 	shift
 	[ "$1" = -t ] && { t=$2; shift 2; }
-	id=$g.$ME.$((_cmd_seq += 1))
+	id=$g.$(uid)
 	put "cmd.$id" "$(printf '%q ' "$@")"
 	if ! until_t "$t" test -e "$SYNC/cmd.$id.rc"; then
 		echo "on_guest $g: no answer in ${t}s: $*" >&2

@@ -149,10 +149,24 @@ vm_region() {
 	ep_add "$1" lwk "$1" "$2"
 }
 
-# The ivshmem roles: guest a drives its regions with xenc, a co-kernel
-# guest presents them through the test peer.
-load_ivshmem_linux() { load_modules; }
-load_ivshmem_peer() { load_modules; }
+# The ivshmem roles.  Guest a: xenc binds every ivshmem device (its
+# autobind), one xenc net_device each.  A co-kernel guest: the test peer
+# takes its regions through driver_override, one co-kernel VM NIC each.
+load_ivshmem_linux() {
+	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" ivshmem_autobind=1
+	load_modules
+}
+load_ivshmem_peer() {
+	local r pci
+	for r in $XENC_REGIONS; do
+		echo xenc_peer >"/sys/bus/pci/devices/$(region_pci "$r")/driver_override"
+	done
+	load_modules
+	for r in $XENC_REGIONS; do
+		pci=$(region_pci "$r")
+		[ -e "/sys/bus/pci/devices/$pci/driver" ] || echo "$pci" >/sys/bus/pci/drivers_probe
+	done
+}
 
 # link_up: the virtio-net link between guests a and b (the underlay).
 link_dev() {
@@ -173,10 +187,10 @@ link_up() {
 	echo "$dev"
 }
 
-# node_up N: one node of the two-node recipe: xenc + its own co-kernel VM
-# (local transport) + a bridge joined to the other node's by VXLAN.
+# node_up N VM: one node of the two-node recipe: xenc + its own co-kernel
+# VM (local transport) + a bridge joined to the other node's by VXLAN.
 node_up() {
-	local n=$1 me other dev
+	local n=$1 vm=$2 me other dev
 	me=$XENC_GUEST
 	other=$([ "$me" = a ] && echo b || echo a)
 	dev=$(link_up) || return 1
@@ -184,13 +198,14 @@ node_up() {
 	ip link add vxn type vxlan id 42 dstport 4789 dev "$dev" \
 		local "$(link_addr "$me")" remote "$(link_addr "$other")"
 	ip link set vxn master brn up
-	vm_local "vm$n" "$NODE_NET.$n" brn
+	vm_local "$vm" "$NODE_NET.$n" brn
 }
 
 # topo_setup NAME [local]: this guest's part of a topology.
 topo_setup() {
 	local t=$1 mode=${2:-}
 	case $t in lnx|nodes) mode= ;; esac
+	: >"$SYNC/ep.$XENC_GUEST"	# a rebooted guest starts afresh
 	case $t-$mode-$XENC_GUEST in
 	lnx--a)
 		bridge_up br0
@@ -227,8 +242,8 @@ topo_setup() {
 	lwk-lwk--c)
 		load_ivshmem_peer
 		vm_region vm2 "$TOPO_NET.2" 1 ;;
-	nodes--a) node_up 1 ;;
-	nodes--b) node_up 2 ;;
+	nodes--a) node_up 1 vm1 ;;
+	nodes--b) node_up 2 vm2 ;;
 	*) echo "topo_setup: no part for guest $XENC_GUEST in '$t${mode:+ $mode}'" >&2; return 1 ;;
 	esac
 }
