@@ -50,6 +50,12 @@ guest-test: modules
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 
+# Two guests: Linux + xenc and a co-kernel over ivshmem; two VXLAN nodes.
+.PHONY: twoguest-test
+twoguest-test: modules
+	@mkdir -p $(RESULTS)
+	@$(TOP)/tools/tests/twoguest-check.sh $(RESULTS)/twoguest.txt
+
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@$(TOP)/tools/check.sh

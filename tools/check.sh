@@ -36,6 +36,7 @@ step cokernel-freestanding make -s cokernel-freestanding
 step native-build make -s native-build
 make -s native-test >"$logs/native.log" 2>&1 || true
 step guest-tests make -s guest-test
+step twoguest-tests make -s twoguest-test
 
 results=("$res"/*.txt "$top"/build/native/results.txt)
 pass=$(cat "${results[@]}" 2>/dev/null | grep -c '^PASS')
