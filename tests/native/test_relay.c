@@ -674,11 +674,13 @@ static void threaded_accounting(void)
 	__atomic_store_n(&t.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(pp, NULL);
 	pthread_join(pb, NULL);
-	printf("# threaded: sent %u/%u, to VM %llu delivered (%u seen), %llu dropped on full ring; from VM %llu delivered (%u seen), %llu refused by the TAP; %llu disconnects\n",
+	printf("# threaded: sent %u/%u, to VM %llu delivered (%u seen), ",
 	       t.tap_sent, t.peer_sent,
-	       (unsigned long long)vm->st.to_vm_frames, t.peer_got,
+	       (unsigned long long)vm->st.to_vm_frames, t.peer_got);
+	printf("%llu dropped on full ring; from VM %llu delivered (%u seen), ",
 	       (unsigned long long)vm->st.drop_ring_full,
-	       (unsigned long long)vm->st.from_vm_frames, t.tap_got,
+	       (unsigned long long)vm->st.from_vm_frames, t.tap_got);
+	printf("%llu refused by the TAP; %llu disconnects\n",
 	       (unsigned long long)vm->st.drop_write,
 	       (unsigned long long)vm->st.disconnects);
 	TST_CHECK(th_settled(&t, &vm->st));

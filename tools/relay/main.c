@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,15 +31,15 @@
 #include "tap.h"
 
 #define RELAY_MAX_VMS	64
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static volatile sig_atomic_t relay_stop, relay_dump;
+/* Set by signal handlers: lock-free atomics are async-signal-safe. */
+static int relay_stop, relay_dump;
 
 static void relay_signal(int sig)
 {
-	if (sig == SIGUSR1)
-		relay_dump = 1;
-	else
-		relay_stop = 1;
+	__atomic_store_n(sig == SIGUSR1 ? &relay_dump : &relay_stop, 1,
+			 __ATOMIC_RELAXED);
 }
 
 static u64 relay_now(void)
@@ -91,25 +92,36 @@ static void *relay_map(const char *path, u64 *size)
 	return p;
 }
 
+#define RELAY_FIELD(f)	{ #f, offsetof(struct relay_stats, f) }
+
+static const struct {
+	const char *name;
+	size_t off;
+} relay_fields[] = {
+	RELAY_FIELD(to_vm_frames), RELAY_FIELD(to_vm_bytes),
+	RELAY_FIELD(from_vm_frames), RELAY_FIELD(from_vm_bytes),
+	RELAY_FIELD(drop_ring_full), RELAY_FIELD(drop_bad_len),
+	RELAY_FIELD(drop_write), RELAY_FIELD(connects),
+	RELAY_FIELD(disconnects), RELAY_FIELD(faults),
+};
+
+/* One line per VM: "vm=NAME key=value ...", for the bench to parse. */
 static void relay_print(const struct relay *r)
 {
-	u32 i;
+	u32 i, f;
 
 	for (i = 0; i < r->nvm; i++) {
-		const struct relay_vm *vm = &r->vms[i];
-		const struct relay_stats *s = &vm->st;
+		const u8 *s = (const u8 *)&r->vms[i].st;
 
-		printf("vm=%s to_vm_frames=%llu to_vm_bytes=%llu from_vm_frames=%llu from_vm_bytes=%llu drop_ring_full=%llu drop_bad_len=%llu drop_write=%llu connects=%llu disconnects=%llu faults=%llu\n",
-		       vm->name, (unsigned long long)s->to_vm_frames,
-		       (unsigned long long)s->to_vm_bytes,
-		       (unsigned long long)s->from_vm_frames,
-		       (unsigned long long)s->from_vm_bytes,
-		       (unsigned long long)s->drop_ring_full,
-		       (unsigned long long)s->drop_bad_len,
-		       (unsigned long long)s->drop_write,
-		       (unsigned long long)s->connects,
-		       (unsigned long long)s->disconnects,
-		       (unsigned long long)s->faults);
+		printf("vm=%s", r->vms[i].name);
+		for (f = 0; f < ARRAY_SIZE(relay_fields); f++) {
+			u64 v;
+
+			memcpy(&v, s + relay_fields[f].off, sizeof(v));
+			printf(" %s=%llu", relay_fields[f].name,
+			       (unsigned long long)v);
+		}
+		printf("\n");
 	}
 	fflush(stdout);
 }
@@ -196,11 +208,9 @@ int main(int argc, char **argv)
 	printf("xenc-relay: ready, %u VMs, %u slots per ring, MTU %u\n", nvm,
 	       slots, mtu);
 	fflush(stdout);
-	while (!relay_stop) {
-		if (relay_dump) {
-			relay_dump = 0;
+	while (!__atomic_load_n(&relay_stop, __ATOMIC_RELAXED)) {
+		if (__atomic_exchange_n(&relay_dump, 0, __ATOMIC_RELAXED))
 			relay_print(&r);
-		}
 		if (relay_pass(&r, relay_now()))
 			continue;
 		if (idle_us)
