@@ -29,12 +29,23 @@ static int __init xenc_init(void)
 	xenc_debugfs_init();
 	err = xenc_rtnl_init();
 	if (err)
-		xenc_debugfs_exit();
+		goto err_debugfs;
+	err = xenc_pci_init();
+	if (err)
+		goto err_rtnl;
+	return 0;
+
+err_rtnl:
+	xenc_rtnl_exit();
+	xenc_local_exit();
+err_debugfs:
+	xenc_debugfs_exit();
 	return err;
 }
 
 static void __exit xenc_exit(void)
 {
+	xenc_pci_exit();
 	xenc_rtnl_exit();
 	xenc_local_exit();
 	xenc_debugfs_exit();

@@ -190,6 +190,52 @@ static void xenc_dellink(struct net_device *dev, struct list_head *head)
 	unregister_netdevice_queue(dev, head);
 }
 
+/*
+ * A device over a region some other code owns (a PCI device, a physical
+ * carve-out).  It takes over the user's reference to @shm, also on error.
+ */
+struct net_device *xenc_dev_create(struct xenc_shm *shm)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(struct xenc_priv), "xenc%d",
+			       NET_NAME_ENUM, xenc_dev_setup, XENC_MAX_QUEUES,
+			       XENC_MAX_QUEUES);
+	if (!dev) {
+		xenc_shm_put(shm);
+		return ERR_PTR(-ENOMEM);
+	}
+	rtnl_lock();
+	err = xenc_dev_init(dev, shm);
+	if (!err)
+		err = netif_set_real_num_queues(dev, 1, 1);
+	if (!err)
+		err = register_netdevice(dev);
+	if (err) {
+		struct xenc_priv *priv = netdev_priv(dev);
+		u32 q;
+
+		rtnl_unlock();
+		xenc_shm_unbind(shm);
+		for (q = 0; q < XENC_MAX_QUEUES; q++)
+			netif_napi_del(&priv->queues[q].napi);
+		/* The destructor does not run for a device never registered. */
+		free_netdev(dev);
+		xenc_shm_put(shm);
+		return ERR_PTR(err);
+	}
+	xenc_link_start(netdev_priv(dev));
+	rtnl_unlock();
+	return dev;
+}
+
+/* Unregister; the region's user reference goes with the destructor. */
+void xenc_dev_destroy(struct net_device *dev)
+{
+	unregister_netdev(dev);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* KUnit: a registered device whose peer end the test drives itself. */
 struct net_device *xenc_kunit_create(struct xenc_shm **peer_end)

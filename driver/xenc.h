@@ -113,6 +113,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
 void xenc_dev_setup(struct net_device *dev);
 void xenc_dev_update_mac(struct net_device *dev);
 int xenc_rtnl_init(void);
+struct net_device *xenc_dev_create(struct xenc_shm *shm);
+void xenc_dev_destroy(struct net_device *dev);
 struct net_device *xenc_kunit_create(struct xenc_shm **peer_end);
 void xenc_kunit_destroy(struct net_device *dev);
 void xenc_rtnl_exit(void);
@@ -173,6 +175,10 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int xenc_stats_count(struct net_device *dev);
 void xenc_stats_strings(struct net_device *dev, u8 *data);
 void xenc_stats_fill(struct net_device *dev, u64 *data);
+
+/* pci.c */
+int xenc_pci_init(void);
+void xenc_pci_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;

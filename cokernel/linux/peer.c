@@ -28,6 +28,11 @@ static bool peer_polling;
 module_param(peer_polling, bool, 0444);
 MODULE_PARM_DESC(peer_polling, "Declare the peer polling: no doorbells to it");
 
+static unsigned int peer_poll_us = 100;
+module_param(peer_poll_us, uint, 0644);
+MODULE_PARM_DESC(peer_poll_us,
+		 "Ring poll interval when polling: no doorbells, or Linux polls (us)");
+
 static struct dentry *xpeer_dbg_root;
 
 static void xpeer_notify(void *ctx, u32 vector)
@@ -40,6 +45,34 @@ static void xpeer_notify(void *ctx, u32 vector)
 static u32 xpeer_nq(struct xpeer *xp)
 {
 	return xenc_ep_num_queues(&xp->ep);
+}
+
+/*
+ * Without doorbells to us (a transport with no vectors, or we declared
+ * ourselves polling) nothing but a timer brings us back to the rings.
+ * Linux polling too means neither side is interrupted: poll as well.
+ */
+static bool xpeer_polls(struct xpeer *xp)
+{
+	return !xp->shm->nvec || peer_polling ||
+	       (READ_ONCE(xp->ep.linux_flags) & XENC_LINUX_F_POLLING);
+}
+
+static enum hrtimer_restart xpeer_poll_timer_fn(struct hrtimer *t)
+{
+	struct xpeer_queue *pq = container_of(t, struct xpeer_queue,
+					      poll_timer);
+
+	napi_schedule(&pq->napi);
+	return HRTIMER_NORESTART;
+}
+
+static void xpeer_poll_rearm(struct xpeer_queue *pq)
+{
+	u32 us = clamp(READ_ONCE(peer_poll_us), 1u, USEC_PER_SEC);
+
+	hrtimer_start(&pq->poll_timer, ns_to_ktime((u64)us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
 }
 
 static void xpeer_schedule_all(struct xpeer *xp)
@@ -178,11 +211,18 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	}
 	xpeer_rx_stats(pq, done - drops, bytes, drops);
 	if (done < budget && napi_complete_done(napi, done)) {
+		bool again, poll;
+
 		read_lock(&xp->lock);
-		if (!READ_ONCE(xp->rx_paused) &&
-		    xenc_ep_rx_rearm(&xp->ep, pq->index))
-			napi_schedule(napi);
+		again = !READ_ONCE(xp->rx_paused) &&
+			xenc_ep_rx_rearm(&xp->ep, pq->index);
+		/* Poll only live queues; CONNECTED restarts the rest. */
+		poll = pq->index < xpeer_nq(xp) && xpeer_polls(xp);
 		read_unlock(&xp->lock);
+		if (again)
+			napi_schedule(napi);
+		else if (poll)
+			xpeer_poll_rearm(pq);
 	}
 	return done;
 }
@@ -268,8 +308,11 @@ static int xpeer_stop(struct net_device *dev)
 	u32 q;
 
 	netif_tx_disable(dev);
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		napi_disable(&xp->q[q].napi);
+		/* A disabled NAPI cannot re-arm it any more. */
+		hrtimer_cancel(&xp->q[q].poll_timer);
+	}
 	return 0;
 }
 
@@ -310,8 +353,10 @@ static void xpeer_uninit(struct net_device *dev)
 	struct xpeer *xp = netdev_priv(dev);
 	u32 q;
 
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		hrtimer_cancel(&xp->q[q].poll_timer);
 		netif_napi_del(&xp->q[q].napi);
+	}
 }
 
 static void xpeer_destructor(struct net_device *dev)
@@ -364,7 +409,9 @@ static void xpeer_ep_attach(struct xpeer *xp)
 		.features = XENC_F_MQ | XENC_F_QUIESCE,
 		.max_queues = clamp(peer_queues, 1u, (u32)XENC_MAX_QUEUES),
 		.max_frame = XENC_FRAME_MAX,
-		.flags = peer_polling ? XENC_PEER_F_POLLING : 0,
+		/* No vectors: Linux's doorbells could not reach us anyway. */
+		.flags = peer_polling || !xp->shm->nvec ?
+			 XENC_PEER_F_POLLING : 0,
 		.stale_limit = 30,
 	};
 
@@ -458,7 +505,8 @@ static int xpeer_hostile_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hostile_fops, xpeer_hostile_get,
 			 xpeer_hostile_set, "%llu\n");
 
-static int xpeer_attach(struct xenc_shm *shm)
+/* Under RTNL: a peer NIC for @shm; on error the caller keeps @shm. */
+int xpeer_attach(struct xenc_shm *shm)
 {
 	/* Same hash as the xenc side, different locally administered prefix. */
 	u8 mac[ETH_ALEN] = { 0x06, 0x58 };
@@ -474,6 +522,8 @@ static int xpeer_attach(struct xenc_shm *shm)
 	xp = netdev_priv(dev);
 	xp->dev = dev;
 	xp->shm = shm;
+	if (shm->parent)
+		SET_NETDEV_DEV(dev, shm->parent);
 	rwlock_init(&xp->lock);
 	INIT_DELAYED_WORK(&xp->tick, xpeer_tick);
 	h = jhash(shm->id, strlen(shm->id), 0x78656e63);
@@ -488,6 +538,9 @@ static int xpeer_attach(struct xenc_shm *shm)
 		u64_stats_init(&xp->q[q].tx_syncp);
 		u64_stats_init(&xp->q[q].rx_syncp);
 		netif_napi_add(dev, &xp->q[q].napi, xpeer_poll);
+		hrtimer_init(&xp->q[q].poll_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		xp->q[q].poll_timer.function = xpeer_poll_timer_fn;
 	}
 	netif_carrier_off(dev);
 	xpeer_ep_attach(xp);
@@ -521,7 +574,8 @@ static struct xpeer *xpeer_of(struct xenc_shm *shm)
 	return shm->ctx;
 }
 
-static void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
+/* Under RTNL: leave the region; the NIC is queued on @kill. */
+void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
 {
 	struct xpeer *xp = xpeer_of(shm);
 
@@ -550,12 +604,22 @@ static int __init xpeer_init(void)
 	xpeer_dbg_root = debugfs_create_dir("xenc_peer", NULL);
 	err = xenc_local_register_peer(&xpeer_ops);
 	if (err)
-		debugfs_remove(xpeer_dbg_root);
+		goto err_dbg;
+	err = xpeer_pci_init();
+	if (err)
+		goto err_local;
+	return 0;
+
+err_local:
+	xenc_local_unregister_peer(&xpeer_ops);
+err_dbg:
+	debugfs_remove(xpeer_dbg_root);
 	return err;
 }
 
 static void __exit xpeer_exit(void)
 {
+	xpeer_pci_exit();
 	xenc_local_unregister_peer(&xpeer_ops);
 	debugfs_remove(xpeer_dbg_root);
 }

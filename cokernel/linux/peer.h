@@ -12,6 +12,7 @@ struct xpeer;
 
 struct xpeer_queue {
 	struct napi_struct napi;
+	struct hrtimer poll_timer;	/* polling mode: re-polls the rings */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets;
@@ -43,5 +44,13 @@ struct xpeer {
 };
 
 void xpeer_hostile_step(struct xpeer *xp);
+
+/* peer.c: one peer NIC per region, for every transport; under RTNL. */
+int xpeer_attach(struct xenc_shm *shm);
+void xpeer_detach(struct xenc_shm *shm, struct list_head *kill);
+
+/* peer_pci.c: the ivshmem binding (driver_override only). */
+int xpeer_pci_init(void);
+void xpeer_pci_exit(void);
 
 #endif /* XENC_PEER_H */

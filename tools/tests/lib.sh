@@ -64,8 +64,9 @@ peer_knob() {
 	echo "/sys/kernel/debug/xenc_peer/$id/$2"
 }
 
+# ivshmem devices in the boot belong to ivshmem.sh: do not autobind them.
 load_modules() {
-	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" "$@"
+	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" ivshmem_autobind=0 "$@"
 	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
 }
 
