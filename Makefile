@@ -5,6 +5,7 @@
 #   make check      build everything and run every test; ends "N passed, N failed"
 #   make demo       boot the test guest and show xenc0 carrying traffic
 #   make bench-ring native ring micro-benchmark
+#   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
 
@@ -44,9 +45,11 @@ include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
 include tools/pkg.mk
+include tools/relay/relay.mk
+include tools/bench/bench.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules
+guest-test: modules bench-tools
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 

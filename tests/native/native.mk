@@ -113,7 +113,15 @@ $(NATIVE_OUT)/bench_ring: tests/native/bench_ring.c ring/xenc_ring.c \
 	$(NATIVE_CC) $(NATIVE_WARN) -O2 -g -pthread $(NATIVE_INC) -o $@ $< \
 		ring/xenc_ring.c
 
-native-build: $(NATIVE_UNIT) $(NATIVE_STRESS) $(NATIVE_OUT)/fuzz/fuzz_ring
+# The relay baseline's core against the real endpoint (tools/relay/).
+$(NATIVE_OUT)/asan/test_relay: tests/native/test_relay.c tools/relay/relay.c \
+		tools/relay/relay.h $(NATIVE_CORE) $(NATIVE_HDRS)
+	@mkdir -p $(@D)
+	$(NATIVE_CC) $(NATIVE_WARN) $(NATIVE_SAN) -pthread $(NATIVE_INC) \
+		-Itools/relay -o $@ $< tools/relay/relay.c $(NATIVE_CORE)
+
+native-build: $(NATIVE_UNIT) $(NATIVE_STRESS) $(NATIVE_OUT)/fuzz/fuzz_ring \
+	$(NATIVE_OUT)/asan/test_relay
 
 # ---- runs ----
 
@@ -134,6 +142,7 @@ native-test: native-build
 			$(NATIVE_TSAN_FRAMES) || rc=1; \
 	fi; \
 	$(NATIVE_RUN) hostile 300 $(NATIVE_OUT)/asan/test_hostile || rc=1; \
+	$(NATIVE_RUN) relay 300 $(NATIVE_OUT)/asan/test_relay || rc=1; \
 	$(NATIVE_FUZZ) smoke $(NATIVE_SEEDS) $(NATIVE_OUT)/fuzz \
 		-runs=$(NATIVE_FUZZ_RUNS) \
 		-max_total_time=$(NATIVE_FUZZ_TIME) || rc=1; \
