@@ -44,4 +44,8 @@ struct xpeer {
 
 void xpeer_hostile_step(struct xpeer *xp);
 
+/* inject: write a kind, plus XPEER_INJECT_QUIET to skip the doorbell. */
+#define XPEER_INJECT_QUIET	0x100
+int xpeer_inject(struct xpeer *xp, u32 kind);
+
 #endif /* XENC_PEER_H */

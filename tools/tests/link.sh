@@ -41,8 +41,15 @@ echo 0 >"$(peer_knob xenc0 attached)"
 check detach-carrier-down wait_for 10 carrier xenc0 0
 check detach-reason bash -c "ethtool xenc0 | grep -q 'Link detected: no (Autoneg, No partner detected)'"
 check detach-operstate bash -c "ip link show xenc0 | grep -q NO-CARRIER"
+check detach-ethtool-i-no-peer bash -c "ethtool -i xenc0 | grep -qx 'expansion-rom-version: no peer'"
 echo 1 >"$(peer_knob xenc0 attached)"
 check reattach-carrier-up wait_for 10 carrier xenc0 1
+# What the peer advertised (the test peer: at least MQ and QUIESCE, 16
+# queue pairs, 64 KB frames, our ABI) in ethtool -i and, by name, debugfs.
+check peer-caps-ethtool-i bash -c "ethtool -i xenc0 | grep -Eqx 'expansion-rom-version: feat 0x[0-9a-f]+ q16 frame 65600'"
+check peer-caps-ethtool-i-abi bash -c "ethtool -i xenc0 | grep -qx 'firmware-version: abi \([0-9.]*\) peer \1'"
+check peer-caps-debugfs grep -Eq '^peer features:( [a-z]+)* mq( [a-z]+)* quiesce' \
+	"/sys/kernel/debug/xenc/$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')/state"
 check reattach-traffic wait_for 10 ip netns exec lnx ping -c 1 -W 1 10.9.0.2
 check reattach-counted test "$(stat xenc0 link_connects)" -ge 2
 wait
