@@ -283,6 +283,38 @@ static void dt_carrier(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, 7));
 }
 
+/*
+ * A peer that declares itself polling (a tickless co-kernel core) gets no
+ * doorbell from Linux, yet every frame reaches it.
+ */
+static void dt_peer_polling(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct xenc_queue *q = &priv->queues[0];
+	struct xenc_ep_config cfg = c->ep.cfg;
+	u64 sent;
+	int kicks;
+	u32 i;
+
+	xenc_ep_detach(&c->ep);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_down));
+	cfg.flags = XENC_PEER_F_POLLING;
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 4);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
+	kicks = atomic_read(&c->kicks);
+	sent = u64_stats_read(&q->txs.kicks);
+	for (i = 0; i < 20; i++) {
+		KUNIT_ASSERT_EQ(test, NET_XMIT_SUCCESS,
+				dev_queue_xmit(dt_skb(c->dev, 300, i)));
+		KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, i));
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->kicks), kicks);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->txs.kicks), sent);
+	KUNIT_EXPECT_GE(test, u64_stats_read(&q->txs.kicks_suppressed), 20ull);
+}
+
 /* All ethtool -S counters of a device, by name. */
 struct dt_counters {
 	int n;
@@ -463,6 +495,7 @@ static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_stop_wake),
 	KUNIT_CASE_SLOW(dt_carrier),
 	KUNIT_CASE_SLOW(dt_counters_tx),
+	KUNIT_CASE_SLOW(dt_peer_polling),
 	{}
 };
 

@@ -151,6 +151,7 @@ fault() {
 	# The peer cannot repair its capabilities by itself: re-attach.
 	if [ "$2" = reattach ]; then
 		wait_for 20 carrier xenc0 0
+		ethtool xenc0 | tail -n 1 >>/tmp/fault-reasons
 		echo 0 >"$attached"
 		echo 1 >"$attached"
 	fi
@@ -168,4 +169,7 @@ for f in 1:prod_range:rx 2:cons_range: 3:len_short:rx 4:len_long:rx 5:len_unpubl
 	[ "$how" = rx ] && must+=" q0_rx_drop_fault"
 	event "fault-$k-$name" "$must" "$DB" fault "$k" "${how/re/reattach}"
 done
+# While the peer keeps faulting, ethtool says why the link is down.
+log "link state while faulting: $(sort -u /tmp/fault-reasons)"
+check fault-link-ext-state test "$(grep -c 'Link detected: no (Link training failure' /tmp/fault-reasons)" -eq 2
 topo_down
