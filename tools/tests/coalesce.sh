@@ -21,7 +21,7 @@ tx_per_pkt() {
 
 check coalesce-defaults-off bash -c "ethtool -c xenc0 | grep -q '^rx-usecs: *0'"
 read -r tx_plain tx_plain_sup < <(tx_per_pkt)
-ethtool -C xenc0 tx-usecs 500 tx-frames 64
+ethtool -C xenc0 tx-usecs 2000 tx-frames 64
 read -r tx_coal tx_coal_sup < <(tx_per_pkt)
 log "tx doorbells per 1000 packets: sent $tx_plain plain, $tx_coal coalesced; suppressed $tx_plain_sup plain, $tx_coal_sup coalesced"
 check coalesce-tx-fewer-doorbells test "$tx_coal" -lt "$tx_plain"

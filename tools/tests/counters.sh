@@ -18,7 +18,7 @@ ip netns exec lnx socat -u UDP-RECV:9 /dev/null &
 ip netns exec cok0 socat -u UDP-RECV:9 /dev/null &
 # The ring, not BQL, must be what stops the queue (applies at a completion).
 echo $((1 << 30)) >/sys/class/net/xenc0/queues/tx-0/byte_queue_limits/limit_min
-dbg=/sys/kernel/debug/xenc/$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')/state
+dbg=$(dbg_state xenc0)
 neg=$(grep '^negotiated:' "$dbg")
 
 # send NS DST COUNT LEN: COUNT UDP datagrams of LEN bytes to DST port 9.
@@ -86,14 +86,6 @@ event() {
 	done
 	if [ -z "$bad" ]; then pass "counter-$name"; else fail "counter-$name" "$bad"; fi
 }
-# txq STATE: queue 0 is "stopped" or "running" (debugfs).
-txq() {
-	local l
-	while read -r l; do
-		[[ $l == "queue 0 vector "*" txq $1 "* ]] && return 0
-	done <"$dbg"
-	return 1
-}
 # changes N: the carrier went down and up again since it read N changes.
 changes() {
 	local c k
@@ -114,10 +106,10 @@ backpressure() {
 	echo 1 >"$(peer_knob xenc0 rx_paused)"
 	send lnx 10.9.0.2 600 1400 &
 	snd=$!
-	wait_for 60 txq stopped || { log "queue did not stop:"; cat "$dbg"; }
+	wait_for 60 txq "$dbg" 0 stopped || { log "queue did not stop:"; cat "$dbg"; }
 	echo 0 >"$(peer_knob xenc0 rx_paused)"
 	wait $snd
-	wait_for 30 txq running
+	wait_for 30 txq "$dbg" 0 running
 }
 event ring-low-stop-wake "q0_tx_queue_stops q0_tx_queue_wakes q0_tx_packets q0_tx_bytes" "$DB" backpressure
 

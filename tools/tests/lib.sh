@@ -61,6 +61,18 @@ link_stat() {
 		jq ".[0].stats64.$dir.$what"
 }
 
+# A xenc device's debugfs state file.
+dbg_state() { echo "/sys/kernel/debug/xenc/$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')/state"; }
+# txq STATE_FILE Q STATE: transmit queue Q is "stopped" or "running"
+# (fork-free, for polling loops).
+txq() {
+	local l
+	while read -r l; do
+		[[ $l == "queue $2 vector "*" txq $3 "* ]] && return 0
+	done <"$1"
+	return 1
+}
+
 # The test peer's device for a xenc device: same bus-info (region id).
 peer_of() {
 	local id d

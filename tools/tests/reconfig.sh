@@ -24,7 +24,7 @@ re0=$(stat xenc0 live_reconfigs)
 # peer_took N: the peer consumed at least N slots of the current tx rings
 # (shared cons indices restart at 0 with every new layout).  No exec: the
 # loop below must not be slowed down by the checks themselves.
-dbg=/sys/kernel/debug/xenc/$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')/state
+dbg=$(dbg_state xenc0)
 peer_took() {
 	local l sum=0 re='tx\(l2p\): .* shared prod [0-9]+ cons ([0-9]+)'
 	while read -r l; do
@@ -121,9 +121,19 @@ qmoved() {
 	join <(echo "$1") <(echo "$2") | awk -v d="_$3_packets:" 'index($1, d) && $3 > $2 {
 		sub(/_.*/, "", $1); printf "%s ", $1 }'
 }
+# spread "MOVED" "LIVE": at least two queues moved, all of them live ones.
+spread() {
+	local q n=0
+	for q in $1; do
+		[[ " $2 " == *" $q "* ]] || return 1
+		n=$((n + 1))
+	done
+	[ $n -ge 2 ]
+}
 stream channels-tcp -P 8 -b 12M
 ok=1 live=0
-for n in 1 2 4 2 1; do
+for step in up-1 up-2 up-4 down-2 down-1; do
+	n=${step#*-}
 	kill -0 $ipf 2>/dev/null && live=$((live + 1))
 	ethtool -L xenc0 combined $n || ok=0
 	cur=$(ethtool -l xenc0 | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2; exit }')
@@ -137,10 +147,10 @@ for n in 1 2 4 2 1; do
 	log "channels $n: tx on $tx, rx on $rx"
 	want=$(seq -s ' ' -f 'q%g' 0 $((n - 1)))
 	case $n in
-	1) check "channels-1-only-q0" test "$tx|$rx" = "q0 |q0 " ;;
+	1) check "channels-$step-only-q0" test "$tx|$rx" = "q0 |q0 " ;;
 	*) # Only live queues carry traffic, and at least two of them do.
-	   check "channels-$n-spread-tx" bash -c "[ \$(echo $tx | wc -w) -ge 2 ] && for q in $tx; do echo ' $want ' | grep -q \" \$q \" || exit 1; done"
-	   check "channels-$n-spread-rx" bash -c "[ \$(echo $rx | wc -w) -ge 2 ] && for q in $rx; do echo ' $want ' | grep -q \" \$q \" || exit 1; done" ;;
+	   check "channels-$step-spread-tx" spread "$tx" "$want"
+	   check "channels-$step-spread-rx" spread "$rx" "$want" ;;
 	esac
 done
 check channels-changes-applied test $ok -eq 1
