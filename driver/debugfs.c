@@ -41,7 +41,7 @@ static void xenc_dbg_queue(struct seq_file *m, struct xenc_queue *q)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
 
-	seq_printf(m, "queue %u vector %u txq %s%s stop/wake at %u/%u free slots unkicked %u doorbells received %lld\n",
+	seq_printf(m, "queue %u vector %u txq %s%s stop/wake below/at %u/%u free slots, %u frames unkicked, %lld doorbells received\n",
 		   q->index, q->vector,
 		   netif_tx_queue_stopped(txq) ? "stopped" : "running",
 		   netif_xmit_stopped(txq) && !netif_tx_queue_stopped(txq) ?

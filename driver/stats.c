@@ -72,6 +72,10 @@ static void xenc_read_tx(struct xenc_queue *q, u64 *out)
 			out[i] = u64_stats_read((u64_stats_t *)
 				((u8 *)&q->txs + xenc_tx_descs[i].offset));
 	} while (u64_stats_fetch_retry(&q->txs.syncp, start));
+	/* Doorbells the coalescing timer sent count as sent too. */
+	for (i = 0; i < XENC_NTX; i++)
+		if (xenc_tx_descs[i].offset == offsetof(struct xenc_tx_stats, kicks))
+			out[i] += atomic64_read(&q->timer_kicks);
 }
 
 static void xenc_read_rx(struct xenc_queue *q, u64 *out)

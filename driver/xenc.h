@@ -64,6 +64,7 @@ struct xenc_queue {
 	u32 stop_slots;			/* stop when fewer free: one max frame */
 	u32 wake_slots;			/* wake at this many free: hysteresis */
 	atomic64_t doorbells;		/* received, from hard IRQ */
+	atomic64_t timer_kicks;		/* deferred tx doorbells, from hrtimer */
 	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
 	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
 	u32 tx_unkicked;		/* frames published since last kick */

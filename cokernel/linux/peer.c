@@ -505,6 +505,23 @@ static int xpeer_hostile_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hostile_fops, xpeer_hostile_get,
 			 xpeer_hostile_set, "%llu\n");
 
+/* Test knob: one protocol violation of the kind written (enum xenc_fault). */
+static int xpeer_inject_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+	int vec;
+
+	write_lock_bh(&xp->lock);
+	vec = xpeer_inject(xp, val & ~XPEER_INJECT_QUIET);
+	write_unlock_bh(&xp->lock);
+	if (vec < 0)
+		return vec;
+	if (!(val & XPEER_INJECT_QUIET))
+		xenc_shm_kick(xp->shm, vec);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_inject_fops, NULL, xpeer_inject_set, "%llu\n");
+
 /* Under RTNL: a peer NIC for @shm; on error the caller keeps @shm. */
 int xpeer_attach(struct xenc_shm *shm)
 {
@@ -557,6 +574,7 @@ int xpeer_attach(struct xenc_shm *shm)
 			    &xpeer_paused_fops);
 	debugfs_create_file("hostile", 0600, xp->dbg, xp,
 			    &xpeer_hostile_fops);
+	debugfs_create_file("inject", 0200, xp->dbg, xp, &xpeer_inject_fops);
 	schedule_delayed_work(&xp->tick, 0);
 	return 0;
 

@@ -53,4 +53,8 @@ void xpeer_detach(struct xenc_shm *shm, struct list_head *kill);
 int xpeer_pci_init(void);
 void xpeer_pci_exit(void);
 
+/* inject: write a kind, plus XPEER_INJECT_QUIET to skip the doorbell. */
+#define XPEER_INJECT_QUIET	0x100
+int xpeer_inject(struct xpeer *xp, u32 kind);
+
 #endif /* XENC_PEER_H */

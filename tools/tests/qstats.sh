@@ -10,8 +10,7 @@ nl() { /usr/bin/python3 "$XENC/tools/tests/netdev-nl.py" "$KDIR" "$ifx"; }
 
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
 ifx=$(cat /sys/class/net/xenc0/ifindex)
-id=$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')
-dbg=/sys/kernel/debug/xenc/$id/state
+dbg=$(dbg_state xenc0)
 
 # Counters on every queue: parallel streams both ways over 4 queue pairs.
 ethtool -L xenc0 combined 4

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Live ring resize (ethtool -G) and channel changes (ethtool -L) while
 # traffic flows: no carrier drop, no broken TCP stream, no corrupted byte.
-# Streams are sized in bytes (iperf3 -n), not seconds: under a loaded TCG
-# guest one resize can take seconds, and iperf3's server ends a timed test
-# that overruns.  Every step checks that the stream was still running.
+# The iperf3 streams send what a FIFO feeds them (-F) and end when it is
+# closed, right after the last change: a timed test would either end too
+# early or, under a loaded TCG guest where one resize can take seconds,
+# overrun and be cut off by the iperf3 server.
 . "$(dirname "$0")/lib.sh"
 
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
@@ -23,7 +24,7 @@ re0=$(stat xenc0 live_reconfigs)
 # peer_took N: the peer consumed at least N slots of the current tx rings
 # (shared cons indices restart at 0 with every new layout).  No exec: the
 # loop below must not be slowed down by the checks themselves.
-dbg=/sys/kernel/debug/xenc/$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')/state
+dbg=$(dbg_state xenc0)
 peer_took() {
 	local l sum=0 re='tx\(l2p\): .* shared prod [0-9]+ cons ([0-9]+)'
 	while read -r l; do
@@ -46,8 +47,20 @@ sleep 0.5
 ip netns exec lnx nc -N 10.9.0.2 7000 </tmp/payload.fifo &
 snd=$!
 exec 3>/tmp/payload.fifo
-ip netns exec lnx iperf3 -c 10.9.0.2 -n 200M -b 50M -J >"$OUT/reconfig-tcp.json" 2>"$OUT/reconfig-tcp.err" &
-ipf=$!
+# stream NAME IPERF3-ARGS...: an iperf3 TCP stream that lasts until endstream.
+stream() {
+	local name=$1
+	shift
+	rm -f /tmp/stream.fifo
+	mkfifo /tmp/stream.fifo
+	ip netns exec lnx iperf3 -c 10.9.0.2 -F /tmp/stream.fifo -n 100G "$@" -J \
+		>"$OUT/$name.json" 2>"$OUT/$name.err" &
+	ipf=$!
+	cat /dev/zero >/tmp/stream.fifo &
+	feed=$!
+}
+endstream() { kill $feed; wait $feed 2>/dev/null; wait $ipf; }
+stream reconfig-tcp -b 100M
 wait_for 30 peer_took 1000
 
 sizes=(64 128 256 512 1024 2048 "$max" 1024 512 256 128 64 128 512 2048 256 1024 64 "$max" 256)
@@ -73,9 +86,9 @@ exec 3>&-
 check resize-20-changes-applied test $ok -eq 1
 check resize-all-under-iperf3-stream test $live -eq 20
 check resize-traffic-after-each test $moved -eq 20
+endstream
 wait $snd
 wait $rcv
-wait $ipf
 check resize-tcp-stream-survives iperf_ok "$OUT/reconfig-tcp.json"
 got=$(cat /tmp/got)
 log "payload sha256: sent $want received $got"
@@ -108,10 +121,19 @@ qmoved() {
 	join <(echo "$1") <(echo "$2") | awk -v d="_$3_packets:" 'index($1, d) && $3 > $2 {
 		sub(/_.*/, "", $1); printf "%s ", $1 }'
 }
-ip netns exec lnx iperf3 -c 10.9.0.2 -P 8 -n 800M -b 12M -J >"$OUT/channels-tcp.json" 2>"$OUT/channels-tcp.err" &
-ipf=$!
+# spread "MOVED" "LIVE": at least two queues moved, all of them live ones.
+spread() {
+	local q n=0
+	for q in $1; do
+		[[ " $2 " == *" $q "* ]] || return 1
+		n=$((n + 1))
+	done
+	[ $n -ge 2 ]
+}
+stream channels-tcp -P 8 -b 12M
 ok=1 live=0
-for n in 1 2 4 2 1; do
+for step in up-1 up-2 up-4 down-2 down-1; do
+	n=${step#*-}
 	kill -0 $ipf 2>/dev/null && live=$((live + 1))
 	ethtool -L xenc0 combined $n || ok=0
 	cur=$(ethtool -l xenc0 | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2; exit }')
@@ -125,15 +147,15 @@ for n in 1 2 4 2 1; do
 	log "channels $n: tx on $tx, rx on $rx"
 	want=$(seq -s ' ' -f 'q%g' 0 $((n - 1)))
 	case $n in
-	1) check "channels-1-only-q0" test "$tx|$rx" = "q0 |q0 " ;;
+	1) check "channels-$step-only-q0" test "$tx|$rx" = "q0 |q0 " ;;
 	*) # Only live queues carry traffic, and at least two of them do.
-	   check "channels-$n-spread-tx" bash -c "[ \$(echo $tx | wc -w) -ge 2 ] && for q in $tx; do echo ' $want ' | grep -q \" \$q \" || exit 1; done"
-	   check "channels-$n-spread-rx" bash -c "[ \$(echo $rx | wc -w) -ge 2 ] && for q in $rx; do echo ' $want ' | grep -q \" \$q \" || exit 1; done" ;;
+	   check "channels-$step-spread-tx" spread "$tx" "$want"
+	   check "channels-$step-spread-rx" spread "$rx" "$want" ;;
 	esac
 done
 check channels-changes-applied test $ok -eq 1
 check channels-all-under-iperf3-stream test $live -eq 5
-wait $ipf
+endstream
 check channels-tcp-survives iperf_ok "$OUT/channels-tcp.json"
 check channels-no-carrier-flap test "$(cat /sys/class/net/xenc0/carrier_changes)" -eq "$flaps0"
 check channels-refuse-too-many bash -c "! ethtool -L xenc0 combined 17 2>/dev/null"
