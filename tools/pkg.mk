@@ -6,13 +6,15 @@
 #   make uninstall       remove what make install put there
 #   make dkms-install    copy the source to /usr/src/xenc-<version>, then
 #                        dkms add, build and install for the running kernel
+#                        (DKMS_TARBALL=file: prebuilt, from make dkms-tarball)
 #   make dkms-uninstall  dkms remove, and drop /usr/src/xenc-<version>
+#   make dkms-tarball    DKMS tarball (sources + modules built for KDIR)
 #   make version         print the module and ABI versions
 # None of these builds the test kernel or installs host packages.
 
-# The one place the versions live: driver/xenc.h and the ABI header.
+# The one place each version lives: include/xenc_version.h, the ABI header.
 XENC_VER := $(shell sed -n 's/^\#define XENC_VERSION[[:space:]]*"\(.*\)"/\1/p' \
-	$(TOP)/driver/xenc.h)
+	$(TOP)/include/xenc_version.h)
 XENC_ABI := $(shell awk '/^\#define XENC_ABI_MAJOR/ { M = $$3 } \
 	/^\#define XENC_ABI_MINOR/ { m = $$3 } END { print M "." m }' \
 	$(TOP)/include/uapi/xenc_abi.h)
@@ -37,7 +39,7 @@ DKMS_KVER ?= $(shell uname -r)
 DKMS_FLAGS ?=
 
 .PHONY: version install uninstall dkms-src dkms-install dkms-uninstall \
-	dkms-build-6.1
+	dkms-build-6.1 dkms-tarball dkms-guest-check
 
 version:
 	@echo "xenc $(XENC_VER) abi $(XENC_ABI)"
@@ -72,33 +74,62 @@ dkms-src:
 	@echo "dkms: source in $(DKMS_SRCDIR)/xenc-$(XENC_VER)"
 
 # Re-running replaces an earlier registration of the same version.
-dkms-install: dkms-src
+# DKMS_TARBALL=file (from make dkms-tarball on a build host): load its
+# sources and prebuilt modules instead of compiling here.
+DKMS_TARBALL ?=
+dkms-install: $(if $(DKMS_TARBALL),,dkms-src)
 	@if $(DKMS) status $(DKMS_FLAGS) -m xenc -v $(XENC_VER) | grep -q .; then \
 		$(DKMS) remove $(DKMS_FLAGS) -m xenc -v $(XENC_VER) --all; fi
+ifeq ($(DKMS_TARBALL),)
 	$(DKMS) add $(DKMS_FLAGS) -m xenc -v $(XENC_VER)
 	$(DKMS) build $(DKMS_FLAGS) -m xenc -v $(XENC_VER) -k $(DKMS_KVER)
+else
+	$(DKMS) ldtarball $(DKMS_FLAGS) $(abspath $(DKMS_TARBALL))
+endif
 	$(DKMS) install $(DKMS_FLAGS) -m xenc -v $(XENC_VER) -k $(DKMS_KVER)
 
 dkms-uninstall:
 	-$(DKMS) remove $(DKMS_FLAGS) -m xenc -v $(XENC_VER) --all
 	rm -rf $(DKMS_SRCDIR)/xenc-$(XENC_VER)
 
-# make check: dkms builds against Debian's 6.1 headers in private trees
-# (nothing registered on the host, no signing key generated) and the
-# build log has no warning.
-DKMS_CHECK := $(BUILD)/dkms-6.1
+# make check: DKMS builds against Debian's 6.1 headers and, packed as a
+# DKMS tarball, against the test kernel, in private DKMS trees (nothing
+# registered on the host, no signing key); no compiler warning allowed.
+# The guest's DKMS test installs that tarball (compiling in the TCG guest
+# takes minutes; make dkms-guest-check does it from source there).
 dkms-build-6.1:
 	@test -n "$(DEB_KDIR)" || { echo "no Debian 6.1 headers installed"; exit 1; }
-	@rm -rf $(DKMS_CHECK); mkdir -p $(DKMS_CHECK)/tree
-	@$(MAKE) -s dkms-src DKMS_SRCDIR=$(DKMS_CHECK)/src
-	@kver=$(patsubst linux-headers-%,%,$(notdir $(DEB_KDIR))); \
-	log=$(DKMS_CHECK)/tree/xenc/$(XENC_VER)/$$kver/x86_64/log/make.log; \
-	flags="--sourcetree $(DKMS_CHECK)/src --dkmstree $(DKMS_CHECK)/tree"; \
-	export sign_file=/nonexistent; \
-	$(DKMS) add $$flags -m xenc -v $(XENC_VER) && \
-	$(DKMS) build $$flags -m xenc -v $(XENC_VER) -k $$kver \
-		--kernelsourcedir $(DEB_KDIR) || \
-		{ cat $$log; exit 1; }; \
-	! grep -E 'warning|error' $$log || exit 1; \
-	ls $(DKMS_CHECK)/tree/xenc/$(XENC_VER)/$$kver/*/module/xenc.ko* \
-		$(DKMS_CHECK)/tree/xenc/$(XENC_VER)/$$kver/*/module/xenc_peer.ko*
+	@$(TOP)/tools/dkms-private.sh $(DEB_KDIR)
+
+dkms-tarball:
+	@$(TOP)/tools/dkms-private.sh $(KDIR) --tarball
+
+# The whole path in the guest: make dkms-install from a fresh copy, DKMS
+# compiling there, then modprobe and traffic (slow: minutes under TCG).
+dkms-guest-check: modules
+	@$(TOP)/tools/kheaders.sh $(KDIR) >/dev/null
+	@mkdir -p $(BUILD)/dkms-guest
+	@. $(TOP)/tools/guest/visible.sh; XENC_DKMS_FROM=source XENC_TESTS=dkms \
+		OUTDIR=$(BUILD)/dkms-guest $(TOP)/tools/guest/run.sh --timeout 3600 -q \
+		-- $(TOP)/tools/tests/all.sh; rc=$$?; \
+		cat $(BUILD)/dkms-guest/results.txt; exit $$rc
+
+# make check: one version everywhere (xenc_version.h, dkms.conf, the newest
+# CHANGELOG release and its ABI line), the admin guide's commands all in
+# blocks the guest test runs, and every .rst parses cleanly.
+DOCS_PENDING ?= transports security results
+.PHONY: version-check docs-check
+version-check:
+	@grep -qx 'PACKAGE_VERSION="$(XENC_VER)"' $(TOP)/dkms.conf || \
+		{ echo "dkms.conf: PACKAGE_VERSION is not $(XENC_VER)"; exit 1; }
+	@rel=$$(sed -n 's/^## \[\([0-9][^]]*\)\].*/\1/p' $(TOP)/CHANGELOG.md | head -n1); \
+	test "$$rel" = "$(XENC_VER)" || \
+		{ echo "CHANGELOG.md: newest release $$rel, XENC_VERSION $(XENC_VER)"; exit 1; }; \
+	abi=$$(sed -n '/^## \[$(XENC_VER)\]/,/^## /s/^ABI \([0-9.]*\)\.$$/\1/p' $(TOP)/CHANGELOG.md); \
+	test "$$abi" = "$(XENC_ABI)" || \
+		{ echo "CHANGELOG.md: release $(XENC_VER) says ABI '$$abi', header $(XENC_ABI)"; exit 1; }
+	@echo "xenc $(XENC_VER) abi $(XENC_ABI): dkms.conf and CHANGELOG.md agree"
+
+docs-check:
+	@$(TOP)/tools/docs-commands.py check $(TOP)/Documentation/admin-guide.rst
+	@XENC_DOCS_PENDING="$(DOCS_PENDING)" $(TOP)/tools/rst-check.py $(TOP)/Documentation/*.rst

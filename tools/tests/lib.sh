@@ -64,7 +64,14 @@ peer_knob() {
 	echo "/sys/kernel/debug/xenc_peer/$id/$2"
 }
 
+# XENC_MODULES=installed: load what make install / make dkms-install put
+# under /lib/modules (modprobe), not the build tree's .ko files.
 load_modules() {
+	if [ "${XENC_MODULES:-}" = installed ]; then
+		lsmod | grep -q '^xenc ' || modprobe xenc "$@"
+		lsmod | grep -q '^xenc_peer ' || modprobe xenc_peer
+		return
+	fi
 	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" "$@"
 	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
 }
