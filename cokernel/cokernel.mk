@@ -23,10 +23,10 @@ cokernel-freestanding:
 	echo "cokernel: undefined symbols: $${undef:-none}"; \
 	if [ -n "$$extra" ]; then echo "cokernel: needs more than memcpy/memset: $$extra"; exit 1; fi
 	@$(CC) $(COK_CFLAGS) -Icokernel -c cokernel/skeleton/xenc_port.c \
-		-o $(COK_OUT)/xenc_port.o
-	@ld -r -o $(COK_OUT)/xenc_port_linked.o $(COK_OUT)/xenc_port.o \
+		-o $(COK_OUT)/skeleton.o
+	@ld -r -o $(COK_OUT)/skeleton_linked.o $(COK_OUT)/skeleton.o \
 		$(COK_OUT)/libxenc_cokernel.o
-	@undef=$$(nm -u $(COK_OUT)/xenc_port_linked.o | awk '{print $$2}' | sort -u | tr '\n' ' '); \
+	@undef=$$(nm -u $(COK_OUT)/skeleton_linked.o | awk '{print $$2}' | sort -u | tr '\n' ' '); \
 	extra=$$(echo $$undef | tr ' ' '\n' | grep -vxE 'memcpy|memset|plat_[a-z_0-9]+|' || true); \
 	echo "cokernel: port skeleton needs: $$undef"; \
 	if [ -n "$$extra" ]; then echo "cokernel: skeleton needs more than memcpy/memset/plat_*: $$extra"; exit 1; fi

@@ -24,7 +24,7 @@ static bool port_up;
 static bool port_rx_more;		/* budget ran out: receive again */
 static u8 port_buf[XENC_FRAME_MAX];	/* one frame, for a wrapped span */
 
-#define PORT_TICK_BIT		(1u << 31)
+#define PORT_TICK_BIT		0x80000000u
 
 /* The endpoint's doorbell callback: ring Linux. */
 static void port_notify(void *ctx, u32 vector)
