@@ -115,8 +115,9 @@ dkms-guest-check: modules
 		cat $(BUILD)/dkms-guest/results.txt; exit $$rc
 
 # make check: one version everywhere (xenc_version.h, dkms.conf, the newest
-# CHANGELOG release and its ABI line), the admin guide's commands all in
-# blocks the guest test runs, and every .rst parses cleanly.
+# CHANGELOG release and its ABI line); the admin guide's commands all in
+# blocks the guest test runs, and every module parameter in its tables;
+# every .rst parses cleanly.
 DOCS_PENDING ?= transports security results
 .PHONY: version-check docs-check
 version-check:
@@ -132,4 +133,9 @@ version-check:
 
 docs-check:
 	@$(TOP)/tools/docs-commands.py check $(TOP)/Documentation/admin-guide.rst
+	@for p in $$(grep -ho 'module_param[a-z_]*([a-z_0-9]*' $(TOP)/driver/*.c \
+			$(TOP)/cokernel/linux/*.c | sed 's/.*(//'); do \
+		grep -q "^\`\`$$p\`\`" $(TOP)/Documentation/admin-guide.rst || \
+		{ echo "admin-guide.rst: module parameter $$p is not in its tables"; exit 1; }; \
+	done
 	@XENC_DOCS_PENDING="$(DOCS_PENDING)" $(TOP)/tools/rst-check.py $(TOP)/Documentation/*.rst
