@@ -33,6 +33,7 @@ step kernels-W1-sparse tools/build-kernels.sh
 step dkms-6.1 make -s dkms-build-6.1
 # The guest's DKMS test installs this (no compiling in the TCG guest).
 step dkms-6.12-tarball make -s dkms-tarball
+step install-staged make -s install-check
 step checkpatch make -s checkpatch
 step cokernel-freestanding make -s cokernel-freestanding
 step version-consistent make -s version-check

@@ -2,7 +2,8 @@
 # Installing xenc like any out-of-tree driver.
 #   make install         build for KDIR, modules_install + depmod
 #                        (KDIR default here: the running kernel; honours
-#                        INSTALL_MOD_PATH for staging into a root fs)
+#                        INSTALL_MOD_PATH for staging into a root fs; does
+#                        not sign: with Secure Boot use dkms-install)
 #   make uninstall       remove what make install put there
 #   make dkms-install    copy the source to /usr/src/xenc-<version>, then
 #                        dkms add, build and install for the running kernel
@@ -29,7 +30,11 @@ INSTALL_KDIR := /lib/modules/$(shell uname -r)/build
 else
 INSTALL_KDIR := $(KDIR)
 endif
-INSTALL_KVER = $(shell cat $(INSTALL_KDIR)/include/config/kernel.release)
+# The release /lib/modules knows it by: /lib/modules/<release>/build, or
+# Debian's /usr/src/linux-headers-<release>, else the tree's kernel.release.
+INSTALL_KVER = $(or $(patsubst /lib/modules/%/build,%,$(filter /lib/modules/%/build,\
+	$(INSTALL_KDIR:/=))),$(patsubst linux-headers-%,%,$(filter linux-headers-%,\
+	$(notdir $(INSTALL_KDIR:/=)))),$(shell cat $(INSTALL_KDIR)/include/config/kernel.release))
 INSTALL_STAGE := $(BUILD)/install
 DEPMOD ?= depmod
 
@@ -60,7 +65,8 @@ install:
 	$(MAKE) -C $(INSTALL_KDIR) M=$(INSTALL_STAGE) modules
 	$(MAKE) -C $(INSTALL_KDIR) M=$(INSTALL_STAGE) INSTALL_MOD_DIR=updates \
 		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
-		DEPMOD=true modules_install
+		KERNELRELEASE=$(INSTALL_KVER) CONFIG_MODULE_SIG_ALL= DEPMOD=true \
+		modules_install
 	$(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(INSTALL_KVER)
 
 uninstall:
@@ -139,3 +145,20 @@ docs-check:
 		{ echo "admin-guide.rst: module parameter $$p is not in its tables"; exit 1; }; \
 	done
 	@XENC_DOCS_PENDING="$(DOCS_PENDING)" $(TOP)/tools/rst-check.py $(TOP)/Documentation/*.rst
+
+# make check: make install into a staging root against Debian's 6.1
+# headers: the modules land in updates/, depmod indexes them, and make
+# uninstall takes them out again.
+INSTALL_CHECK_ROOT := $(BUILD)/install-root
+.PHONY: install-check
+install-check:
+	@test -n "$(DEB_KDIR)" || { echo "no Debian 6.1 headers installed"; exit 1; }
+	@rm -rf $(INSTALL_CHECK_ROOT)
+	@$(MAKE) -s install KDIR=$(DEB_KDIR) INSTALL_MOD_PATH=$(INSTALL_CHECK_ROOT)
+	dep=$(INSTALL_CHECK_ROOT)/lib/modules/$(patsubst linux-headers-%,%,$(notdir $(DEB_KDIR)))/modules.dep; \
+	grep -qx 'updates/xenc.ko:' $$dep && \
+	grep -qx 'updates/xenc_peer.ko: updates/xenc.ko' $$dep || \
+		{ echo "install-check: $$dep lacks xenc"; exit 1; }; \
+	$(MAKE) -s uninstall KDIR=$(DEB_KDIR) INSTALL_MOD_PATH=$(INSTALL_CHECK_ROOT); \
+	! grep -q xenc $$dep || { echo "install-check: uninstall left xenc in $$dep"; exit 1; }
+	@echo "install-check: installed, indexed and removed for $(notdir $(DEB_KDIR))"
