@@ -115,10 +115,10 @@ dkms-tarball:
 dkms-guest-check: modules
 	@$(TOP)/tools/kheaders.sh $(KDIR) >/dev/null
 	@mkdir -p $(BUILD)/dkms-guest
-	@. $(TOP)/tools/guest/visible.sh; XENC_DKMS_FROM=source XENC_TESTS=dkms \
-		OUTDIR=$(BUILD)/dkms-guest $(TOP)/tools/guest/run.sh --timeout 3600 -q \
-		-- $(TOP)/tools/tests/all.sh; rc=$$?; \
-		cat $(BUILD)/dkms-guest/results.txt; exit $$rc
+	@top=$(TOP); . $(TOP)/tools/guest/visible.sh; \
+		XENC_DKMS_FROM=source XENC_TESTS=dkms OUTDIR=$(BUILD)/dkms-guest \
+		$$top/tools/guest/run.sh --timeout 3600 -q -- $$top/tools/tests/all.sh; \
+		rc=$$?; cat $(BUILD)/dkms-guest/results.txt; exit $$rc
 
 # make check: one version everywhere (xenc_version.h, dkms.conf, the newest
 # CHANGELOG release and its ABI line); the admin guide's commands all in
