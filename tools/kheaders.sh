@@ -25,9 +25,10 @@ fi
 mkdir -p "$out"
 stage=$(mktemp -d "$out/.stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
+cc=${CC:-gcc}
 (
 	cd "$kdir"
-	srctree=. SRCARCH=x86 CC=${CC:-gcc} HOSTCC=${CC:-gcc} MAKE=make \
+	srctree=. SRCARCH=x86 CC=$cc HOSTCC=$cc MAKE=make \
 		sh scripts/package/install-extmod-build "$stage" >&2
 	cp .config "$stage/.config"
 )

@@ -84,7 +84,7 @@ for a in $attrs; do
 	check "examples-udev-attr-$(echo "$a" | tr / -)" test -r "/sys/class/net/xenc0/$a"
 done
 names=$(grep -o 'NAME="[^"]*"' "$rules" | sed 's/NAME="\(.*\)"/\1/')
-check examples-udev-names-valid bash -c "for n in $(echo $names); do
+check examples-udev-names-valid bash -c "for n in ${names//$'\n'/ }; do
 	[ \${#n} -le 15 ] && [[ \$n != *[:/]* ]] || exit 1; done"
 # Regions in the rule have the ivshmem transport's id form (transports.rst).
 regions=$(grep -o 'ATTR{xenc/region}=="[^"]*"' "$rules" | sed 's/.*=="\(.*\)"/\1/')

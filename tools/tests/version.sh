@@ -24,13 +24,13 @@ for m in "$ko" "$peer"; do
 done
 
 # Parameters: as many as the sources declare, each "name:description".
-params() { grep -ho 'module_param[a-z_]*([a-z_]*' "$@" | sed 's/.*(//' | sort; }
+params() { grep -ho 'module_param[a-z_]*([a-z_0-9]*' "$@" | sed 's/.*(//' | sort | tr '\n' ' '; }
 src_x=$(params "$XENC"/driver/*.c)
 src_p=$(params "$XENC"/cokernel/linux/*.c)
 check modinfo-xenc-params-match-source test \
-	"$(modinfo -F parm "$ko" | cut -d: -f1 | sort | tr '\n' ' ')" = "$(echo $src_x) "
+	"$(modinfo -F parm "$ko" | cut -d: -f1 | sort | tr '\n' ' ')" = "$src_x"
 check modinfo-xenc_peer-params-match-source test \
-	"$(modinfo -F parm "$peer" | cut -d: -f1 | sort | tr '\n' ' ')" = "$(echo $src_p) "
+	"$(modinfo -F parm "$peer" | cut -d: -f1 | sort | tr '\n' ' ')" = "$src_p"
 check modinfo-params-described bash -c "! modinfo -F parm '$ko' '$peer' |
 	grep -vE '^[a-z_0-9]+:[^ (].{7,} \([a-z]+\)$'"
 
