@@ -46,7 +46,7 @@ include tools/lint.mk
 include tools/pkg.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules
+guest-test: modules dkms-tarball
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 

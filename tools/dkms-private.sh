@@ -20,6 +20,15 @@ case $kdir in
 *) kver=$(cat "$kdir/include/config/kernel.release") ;;
 esac
 base=$top/build/dkms/$kver
+out=$top/build/dkms/xenc-$ver-$kver.dkms.tar.gz
+
+# A tarball newer than every packaged file and the kernel is up to date.
+if [ "$tarball" = --tarball ] && [ -f "$out" ] && [ "$out" -nt "$kdir/Module.symvers" ] &&
+	[ -z "$(cd "$top" && find Kbuild dkms.conf include ring shm driver cokernel kunit \
+		"${BASH_SOURCE[0]}" -newer "$out" -print -quit)" ]; then
+	echo "$out"
+	exit 0
+fi
 flags=(--sourcetree "$base/src" --dkmstree "$base/tree")
 log=$base/tree/xenc/$ver/$kver/x86_64/log/make.log
 
@@ -39,7 +48,6 @@ fi
 ls "$base/tree/xenc/$ver/$kver"/*/module/xenc.ko* \
 	"$base/tree/xenc/$ver/$kver"/*/module/xenc_peer.ko* >/dev/null
 if [ "$tarball" = --tarball ]; then
-	out=$top/build/dkms/xenc-$ver-$kver.dkms.tar.gz
 	dkms mktarball "${flags[@]}" -m xenc -v "$ver" -k "$kver" \
 		--archive "$out" >>"$base/dkms.log" 2>&1
 	echo "$out"
