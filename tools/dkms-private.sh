@@ -15,8 +15,10 @@ tarball=${2:-}
 ver=$(make -s -C "$top" version | awk '{ print $2 }')
 # Debian's headers: the release is the directory's (uname -r), not the
 # upstream one in kernel.release.
+kdir=${kdir%/}
 case $kdir in
 */linux-headers-*) kver=${kdir##*/linux-headers-} ;;
+/lib/modules/*/build) kver=${kdir#/lib/modules/}; kver=${kver%/build} ;;
 *) kver=$(cat "$kdir/include/config/kernel.release") ;;
 esac
 base=$top/build/dkms/$kver
