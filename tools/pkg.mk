@@ -111,13 +111,16 @@ dkms-tarball:
 	@$(TOP)/tools/dkms-private.sh $(KDIR) --tarball
 
 # The whole path in the guest: make dkms-install from a fresh copy, DKMS
-# compiling there, then modprobe and traffic (slow: minutes under TCG).
+# compiling there, then modprobe and traffic (slow: minutes under TCG,
+# much longer on a loaded host).
+DKMS_GUEST_TIMEOUT ?= 3600
 dkms-guest-check: modules
 	@$(TOP)/tools/kheaders.sh $(KDIR) >/dev/null
 	@mkdir -p $(BUILD)/dkms-guest
 	@top=$(TOP); . $(TOP)/tools/guest/visible.sh; \
 		XENC_DKMS_FROM=source XENC_TESTS=dkms OUTDIR=$(BUILD)/dkms-guest \
-		$$top/tools/guest/run.sh --timeout 3600 -q -- $$top/tools/tests/all.sh; \
+		$$top/tools/guest/run.sh --timeout $(DKMS_GUEST_TIMEOUT) -q \
+		-- $$top/tools/tests/all.sh; \
 		rc=$$?; cat $(BUILD)/dkms-guest/results.txt; exit $$rc
 
 # make check: one version everywhere (xenc_version.h, dkms.conf, the newest
