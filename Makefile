@@ -49,7 +49,7 @@ include tools/relay/relay.mk
 include tools/bench/bench.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules bench-tools
+guest-test: modules bench-tools dkms-tarball
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 

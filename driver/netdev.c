@@ -75,6 +75,7 @@ void xenc_dev_setup(struct net_device *dev)
 	dev->netdev_ops = &xenc_netdev_ops;
 	dev->ethtool_ops = &xenc_ethtool_ops;
 	xenc_stats_setup(dev);
+	dev->sysfs_groups[0] = &xenc_sysfs_group;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = xenc_destructor;
 	dev->min_mtu = ETH_MIN_MTU;

@@ -10,8 +10,8 @@
 #include "xenc_ring.h"
 #include "xenc_shm.h"
 #include "xenc_compat_linux.h"
+#include "xenc_version.h"
 
-#define XENC_VERSION		"0.1.0"
 #define XENC_DEFAULT_SLOTS	256
 
 /* Why the carrier is down; shown through get_link_ext_state and debugfs. */
@@ -185,5 +185,8 @@ void xenc_pci_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;
+
+/* sysfs.c */
+extern const struct attribute_group xenc_sysfs_group;
 
 #endif /* XENC_H */

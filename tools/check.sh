@@ -31,8 +31,13 @@ step modules-6.12-W1 bash -c 'make -s modules 2>&1 | tee /dev/stderr | { ! grep 
 # W=1 + sparse against every kernel here (Debian headers, test kernel).
 step kernels-W1-sparse tools/build-kernels.sh
 step dkms-6.1 make -s dkms-build-6.1
+# The guest's DKMS test installs this (no compiling in the TCG guest).
+step dkms-6.12-tarball make -s dkms-tarball
+step install-staged make -s install-check
 step checkpatch make -s checkpatch
 step cokernel-freestanding make -s cokernel-freestanding
+step version-consistent make -s version-check
+step docs-commands-and-rst make -s docs-check
 step native-build make -s native-build
 make -s native-test >"$logs/native.log" 2>&1 || true
 step guest-tests make -s guest-test

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include "peer.h"
+#include "xenc_version.h"
 
 static unsigned int peer_queues = XENC_MAX_QUEUES;
 module_param(peer_queues, uint, 0444);
@@ -383,7 +384,10 @@ static void xpeer_get_drvinfo(struct net_device *dev,
 	struct xpeer *xp = netdev_priv(dev);
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, XENC_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, xp->shm->id, sizeof(info->bus_info));
+	snprintf(info->fw_version, sizeof(info->fw_version), "abi %u.%u",
+		 XENC_ABI_MAJOR, XENC_ABI_MINOR);
 }
 
 static const struct ethtool_ops xpeer_ethtool_ops = {
@@ -647,3 +651,5 @@ module_exit(xpeer_exit);
 MODULE_DESCRIPTION("xenc test peer: the co-kernel endpoint as a Linux NIC");
 MODULE_AUTHOR("xenc developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XENC_VERSION);
+MODULE_INFO(abi, __stringify(XENC_ABI_MAJOR) "." __stringify(XENC_ABI_MINOR));

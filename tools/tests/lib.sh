@@ -90,8 +90,15 @@ peer_knob() {
 	echo "/sys/kernel/debug/xenc_peer/$id/$2"
 }
 
-# ivshmem devices in the boot belong to ivshmem.sh: do not autobind them.
+# XENC_MODULES=installed: load what make install / make dkms-install put
+# under /lib/modules (modprobe), not the build tree's .ko files.  ivshmem
+# devices in the boot belong to ivshmem.sh: do not autobind them.
 load_modules() {
+	if [ "${XENC_MODULES:-}" = installed ]; then
+		lsmod | grep -q '^xenc ' || modprobe xenc ivshmem_autobind=0 "$@"
+		lsmod | grep -q '^xenc_peer ' || modprobe xenc_peer
+		return
+	fi
 	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" ivshmem_autobind=0 "$@"
 	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
 }
