@@ -34,7 +34,7 @@ until_t() {
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		nap 0.2
+		nap 0.1
 	done
 }
 
@@ -86,9 +86,10 @@ serve_cmds() {
 			case $f in *'*'|*.out|*.rc|*.tmp|*.tmp.*) continue ;; esac
 			[ -e "$f.rc" ] && continue
 			rc=0
+			log "serving ${f##*/}: $(cat "$f")"
 			bash -c "$(cat "$f")" </dev/null >"$f.out" 2>&1 || rc=$?
 			echo "$rc" >"$f.rc.tmp" && mv "$f.rc.tmp" "$f.rc"
 		done
-		nap 0.2
+		nap 0.1
 	done
 }

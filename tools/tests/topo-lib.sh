@@ -97,6 +97,18 @@ vm_linux() {
 	ep_add "$1" lnx "$1" "$2"
 }
 
+# The test peer's NIC for a local xenc device (same bus-info); lib.sh's
+# peer_of, asking ethtool only about the peer's devices (xvmN).
+local_peer_of() {
+	local id d
+	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	for d in /sys/class/net/xvm*; do
+		d=${d##*/}
+		ethtool -i "$d" 2>/dev/null | grep -qx "bus-info: $id" && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
 # vm_local NAME ADDR BRIDGE: a co-kernel VM over the local transport, its
 # xenc device (xenc-NAME) on the bridge, its NIC (the test peer's) in NAME.
 vm_local() {
@@ -104,7 +116,7 @@ vm_local() {
 	load_modules
 	ip link add "$dev" type xenc
 	ip link set "$dev" master "$3" up
-	pdev=$(peer_of "$dev")
+	pdev=$(local_peer_of "$dev")
 	vm_ns "$1"
 	vm_nic "$1" "$pdev" "$2"
 	wait_for 20 carrier "$dev"
