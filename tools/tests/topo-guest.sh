@@ -35,9 +35,10 @@ ep_list | sort
 # Carriers come up and the bridge learns: the first ping may take a while.
 check "topo-$name-vm1-reaches-vm2" wait_for 60 ep_exec vm1 ping -c 1 -W 1 "$(ep_addr vm2)"
 
-export XENC_TOPO=$name
+export XENC XENC_TOPO=$name
 if [ $# -gt 0 ]; then
-	bash "$@"
+	# Sourced in a subshell: the script has every helper defined.
+	( script=$1; shift; . "$script" "$@" )
 	exit
 fi
 ep_exec vm1 ping -c 3 -i 0.3 "$(ep_addr vm2)"
