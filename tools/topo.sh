@@ -25,7 +25,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$top/tools/guest/visible.sh"
 . "$top/tools/tests/topo-lib.sh"
 
-mode= opts=()
+mode='' opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--local) mode=local; shift ;;

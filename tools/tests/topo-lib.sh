@@ -15,6 +15,7 @@ TOPO_NET=10.9.0		# the bridge's subnet, VMs .1, .2, ...
 NODE_NET=10.20.0	# two-node overlay: VMs on both nodes' bridges
 LINK_NET=192.168.78	# underlay between guests a (.1) and b (.2)
 
+# shellcheck disable=SC2034 # for tools/topo.sh
 topologies="lnx lnx-lwk lwk lwk-lwk nodes"
 
 # topo_layout NAME [local]: run2.sh --layout for a topology.
@@ -68,7 +69,7 @@ vm_ns() {
 # which is the same on every node.
 vm_mac() {
 	local IFS=.
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2086 # split at the dots
 	printf '06:78:%02x:%02x:%02x:%02x' $1
 }
 
