@@ -15,8 +15,9 @@
 # and lwk in guest a itself, over the local transport (one guest, faster).
 # Every topology names the VMs under test vm1 and vm2.  Without SCRIPT,
 # guest a pings and runs a 3 s iperf3 from vm1 to vm2; with SCRIPT (an
-# absolute path outside /tmp), guest a runs it instead, with the helpers of
-# tools/tests/{lib,sync,topo-lib}.sh to source (ep_addr, ep_exec, ...).
+# absolute path outside /tmp), guest a sources it instead, with ARGS and
+# the helpers of tools/tests/{lib,sync,topo-lib}.sh defined (ep_addr,
+# ep_exec, ep_list, on_guest, check...); see Documentation/multi-guest.rst.
 # Output: guest a's log is printed; everything is in OUTDIR (default
 # build/topo-NAME).  Other options go to tools/guest/run2.sh.
 set -euo pipefail
@@ -24,7 +25,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$top/tools/guest/visible.sh"
 . "$top/tools/tests/topo-lib.sh"
 
-mode= opts=()
+mode='' opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--local) mode=local; shift ;;

@@ -146,6 +146,7 @@ boot() {
 	mkdir -p "$dir"
 	[ "$g" = a ] && [ $verbose -eq 1 ] && q=
 	echo "run2.sh: $(date +%T) booting guest $g ($g$n)" >&2
+	rm -f "$sync/ev.down.$g"
 	OUTDIR=$dir XENC_GUEST=$g XENC_BOOT=$n XENC_REGIONS="${regions_of[$g]}" \
 		XENC_LAYOUT="$layout" \
 		"$here/run.sh" $q --timeout "$timeout" --smp 1 --mem "$mem" --append tsc=unstable \
@@ -197,8 +198,19 @@ script=("$@")
 start=$(date +%s.%N)
 for g in "${guests[@]}"; do boot "$g" "${script[@]}"; done
 
+# A guest that ended (or crashed) gets ev.down.<guest>: whoever waits for
+# its answers can stop waiting (sync.sh).
+mark_down() {
+	local g
+	for g in "${guests[@]}"; do
+		[ -e "$sync/ev.down.$g" ] && continue
+		kill -0 "${runpid[$g]}" 2>/dev/null || touch "$sync/ev.down.$g"
+	done
+}
+
 while kill -0 "${runpid[a]}" 2>/dev/null; do
 	serve_requests
+	mark_down
 	sleep 0.2
 done
 wait "${runpid[a]}" || true

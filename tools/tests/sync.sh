@@ -34,7 +34,7 @@ until_t() {
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		nap 0.2
+		nap 0.1
 	done
 }
 
@@ -59,6 +59,8 @@ host_req() {
 	[ "$ans" = 0 ] || { echo "host_req '$1': $ans" >&2; return 1; }
 }
 
+_answered() { [ -e "$2" ] || ev_is "down.$1"; }
+
 # on_guest G [-t SECS] CMD...: run CMD in guest G (which runs serve_cmds),
 # print its output, return its rc.
 on_guest() {
@@ -67,9 +69,14 @@ on_guest() {
 	[ "$1" = -t ] && { t=$2; shift 2; }
 	id=$g.$(uid)
 	put "cmd.$id" "$(printf '%q ' "$@")"
-	if ! until_t "$t" test -e "$SYNC/cmd.$id.rc"; then
+	if ! until_t "$t" _answered "$g" "$SYNC/cmd.$id.rc"; then
 		echo "on_guest $g: no answer in ${t}s: $*" >&2
 		return 124
+	fi
+	if ! [ -e "$SYNC/cmd.$id.rc" ]; then
+		rm -f "$SYNC/cmd.$id"
+		echo "on_guest $g: guest $g is down: $*" >&2
+		return 125
 	fi
 	cat "$SYNC/cmd.$id.out"
 	rc=$(get "cmd.$id.rc")
@@ -86,9 +93,10 @@ serve_cmds() {
 			case $f in *'*'|*.out|*.rc|*.tmp|*.tmp.*) continue ;; esac
 			[ -e "$f.rc" ] && continue
 			rc=0
+			log "serving ${f##*/}: $(cat "$f")"
 			bash -c "$(cat "$f")" </dev/null >"$f.out" 2>&1 || rc=$?
 			echo "$rc" >"$f.rc.tmp" && mv "$f.rc.tmp" "$f.rc"
 		done
-		nap 0.2
+		nap 0.1
 	done
 }

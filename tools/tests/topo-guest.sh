@@ -25,9 +25,10 @@ if [ "$XENC_GUEST" != a ]; then
 	exit 0
 fi
 
+settled() { ev_is "ready.$1" || ev_is "failed.$1" || ev_is "down.$1"; }
 for g in $XENC_LAYOUT; do
 	g=${g%%=*}
-	until_t 180 bash -c "[ -e $SYNC/ev.ready.$g ] || [ -e $SYNC/ev.failed.$g ]"
+	until_t 300 settled "$g"
 	ev_is "ready.$g" || { fail "topo-$name-setup-$g" "guest $g not ready"; exit 1; }
 done
 echo "topology $name${mode:+ ($mode transport)}: VM guest kind netns address"
@@ -35,9 +36,11 @@ ep_list | sort
 # Carriers come up and the bridge learns: the first ping may take a while.
 check "topo-$name-vm1-reaches-vm2" wait_for 60 ep_exec vm1 ping -c 1 -W 1 "$(ep_addr vm2)"
 
-export XENC_TOPO=$name
+export XENC XENC_TOPO=$name
 if [ $# -gt 0 ]; then
-	bash "$@"
+	# Sourced in a subshell: the script has every helper defined.
+	# shellcheck disable=SC1090
+	( script=$1; shift; . "$script" "$@" )
 	exit
 fi
 ep_exec vm1 ping -c 3 -i 0.3 "$(ep_addr vm2)"

@@ -15,6 +15,7 @@ TOPO_NET=10.9.0		# the bridge's subnet, VMs .1, .2, ...
 NODE_NET=10.20.0	# two-node overlay: VMs on both nodes' bridges
 LINK_NET=192.168.78	# underlay between guests a (.1) and b (.2)
 
+# shellcheck disable=SC2034 # for tools/topo.sh
 topologies="lnx lnx-lwk lwk lwk-lwk nodes"
 
 # topo_layout NAME [local]: run2.sh --layout for a topology.
@@ -68,7 +69,7 @@ vm_ns() {
 # which is the same on every node.
 vm_mac() {
 	local IFS=.
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2086 # split at the dots
 	printf '06:78:%02x:%02x:%02x:%02x' $1
 }
 
@@ -97,6 +98,18 @@ vm_linux() {
 	ep_add "$1" lnx "$1" "$2"
 }
 
+# The test peer's NIC for a local xenc device (same bus-info); lib.sh's
+# peer_of, asking ethtool only about the peer's devices (xvmN).
+local_peer_of() {
+	local id d
+	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	for d in /sys/class/net/xvm*; do
+		d=${d##*/}
+		ethtool -i "$d" 2>/dev/null | grep -qx "bus-info: $id" && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
 # vm_local NAME ADDR BRIDGE: a co-kernel VM over the local transport, its
 # xenc device (xenc-NAME) on the bridge, its NIC (the test peer's) in NAME.
 vm_local() {
@@ -104,7 +117,7 @@ vm_local() {
 	load_modules
 	ip link add "$dev" type xenc
 	ip link set "$dev" master "$3" up
-	pdev=$(peer_of "$dev")
+	pdev=$(local_peer_of "$dev")
 	vm_ns "$1"
 	vm_nic "$1" "$pdev" "$2"
 	wait_for 20 carrier "$dev"
