@@ -19,6 +19,12 @@
 #      XENC_BENCH_BIN   directory holding xenc-relay and xenc-rr
 #      XENC_BENCH_PATHS paths to run (default: every one the guest can)
 #      XENC_BENCH_OUT   output directory (default: $OUT/bench)
+#      XENC_BENCH_POLL_US    poll period of both polled ends (test peer's
+#                       peer_poll_us, xenc's rx-usecs); default: theirs
+#      XENC_BENCH_RELAY_ARGS extra xenc-relay options (e.g. "-i 200")
+# Smoke mode relaxes both (1 ms polls, a relay that sleeps 200 us when
+# idle): on one debug vCPU, busy pollers starve everything else, and the
+# smoke only proves that the harness works.
 # Writes udp.csv, tcp.csv, lat.csv, scale.csv, meta.csv and logs there.
 set -uo pipefail
 . "$(dirname "$0")/../tests/lib.sh"
@@ -57,7 +63,12 @@ full)
 esac
 NVM=2
 [ -n "$SCALE_VMS" ] && NVM=4
-[ "$mode" = smoke ] && NVM=1
+POLL_US=${XENC_BENCH_POLL_US:-} RELAY_ARGS=${XENC_BENCH_RELAY_ARGS:-}
+if [ "$mode" = smoke ]; then
+	NVM=1
+	POLL_US=${XENC_BENCH_POLL_US:-1000}
+	RELAY_ARGS=${XENC_BENCH_RELAY_ARGS:--i 200}
+fi
 
 err() { echo "$*" >>"$B/log/errors.txt"; log "bench: $*"; }
 
@@ -99,7 +110,8 @@ bench_load() {
 	rmmod xenc 2>/dev/null
 	modinfo -F parm "$mod/xenc.ko" | grep -q '^ivshmem_autobind:' &&
 		p=ivshmem_autobind=0
-	insmod "$mod/xenc.ko" $p && insmod "$mod/xenc_peer.ko"
+	insmod "$mod/xenc.ko" $p &&
+		insmod "$mod/xenc_peer.ko" ${POLL_US:+peer_poll_us=$POLL_US}
 }
 
 # ---- topology (few execs: each costs ~0.3 s on the debug kernel)
@@ -207,13 +219,14 @@ path_up() {
 				args+=("$pcidev/$(lend "$i")/resource2=rtap$i")
 			done
 			RELAY_LOG=$B/log/relay-$n.log
-			"$relay" -b br0 "${args[@]}" >"$RELAY_LOG" 2>&1 &
+			"$relay" $RELAY_ARGS -b br0 "${args[@]}" >"$RELAY_LOG" 2>&1 &
 			RELAY_PID=$!
 			wait_for 10 grep -q ready "$RELAY_LOG" || return 1
 		else
 			for ((i = 0; i < n; i++)); do
 				pci_bind "$(lend "$i")" xenc || return 1
 				dev=$(netdev_of "$(lend "$i")")
+				[ -n "$POLL_US" ] && ethtool -C "$dev" rx-usecs "$POLL_US"
 				ip link set "$dev" master br0 up
 				wait_for 60 carrier "$dev" || return 1
 			done
@@ -414,6 +427,8 @@ echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit" >
 	echo "t_tcp,$T_TCP"
 	echo "ping_n,$PING_N"
 	echo "rr_n,$RR_N"
+	echo "relay_args,${RELAY_ARGS:-none}"
+	echo "xenc_poll_us,${POLL_US:-default}"
 	echo "date,$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$B/meta.csv"
 
