@@ -237,6 +237,7 @@ path_up() {
 		;;
 	*) return 1 ;;
 	esac
+	log "bench: $path: $n VMs linked"
 	servers_up "$n"
 	# The bridge learns every VM before anything is measured.
 	for ((i = 0; i < n; i++)); do
@@ -316,6 +317,7 @@ cpu_calc() {
 udp() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 size=$5 rate=$6
 	local j=$B/log/udp-$path-$cfg-$size-$rate.json d0 d1 row
+	log "bench: udp $path $cfg $size B ${rate}M"
 	d0=$(relay_drops)
 	cpu_start
 	ip netns exec "$ns" iperf3 -c "$ip" -u -l "$size" -b "${rate}M" -t "$T_UDP" -J >"$j" 2>"$j.err"
@@ -335,6 +337,7 @@ udp() {
 tcp() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 p=$5 j row
 	j=$B/log/tcp-$path-$cfg-$p.json
+	log "bench: tcp $path $cfg -P $p"
 	cpu_start
 	ip netns exec "$ns" iperf3 -c "$ip" -P "$p" -t "$T_TCP" -J >"$j" 2>"$j.err"
 	cpu_stop
@@ -349,6 +352,7 @@ tcp() {
 # lat PATH CONFIG CLIENT_NS SERVER_IP SIZE: ping and UDP request/response.
 lat() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 size=$5 out loss=nan
+	log "bench: ping, rr $path $cfg $size B"
 	out=$(ip netns exec "$ns" ping -q -c "$PING_N" -i 0.02 -W 2 -s "$((size > 8 ? size - 8 : size))" "$ip" 2>&1)
 	echo "$out" >"$B/log/ping-$path-$cfg-$size.txt"
 	[[ $out =~ \ ([0-9.]+)%\ packet\ loss ]] && loss=${BASH_REMATCH[1]}
@@ -377,6 +381,7 @@ lat() {
 # scale PATH N: N co-kernel VMs send to lnx at once (TCP, then UDP).
 scale() {
 	local path=$1 n=$2 i pids=() mbit bytes loss
+	log "bench: scale $path $n VMs"
 	cpu_start
 	for ((i = 0; i < n; i++)); do
 		ip netns exec "cok$i" iperf3 -c 10.9.0.1 -p $((5201 + i)) -t "$T_TCP" -J \
@@ -468,6 +473,7 @@ for path in "${PATHS[@]}"; do
 		[ "$v" -le "$n" ] && scale "$path" "$v"
 	done
 	[ -n "$RELAY_PID" ] && { kill -USR1 "$RELAY_PID"; sleep 0.2; }
+	log "bench: $path measured"
 	path_down
 	log "bench: $path done in $(($(date +%s) - t0)) s"
 done
