@@ -19,6 +19,12 @@
 #      XENC_BENCH_BIN   directory holding xenc-relay and xenc-rr
 #      XENC_BENCH_PATHS paths to run (default: every one the guest can)
 #      XENC_BENCH_OUT   output directory (default: $OUT/bench)
+#      XENC_BENCH_POLL_US    poll period of both polled ends (test peer's
+#                       peer_poll_us, xenc's rx-usecs); default: theirs
+#      XENC_BENCH_RELAY_ARGS extra xenc-relay options (e.g. "-i 200")
+# Smoke mode relaxes both (1 ms polls, a relay that sleeps 200 us when
+# idle): on one debug vCPU, busy pollers starve everything else, and the
+# smoke only proves that the harness works.
 # Writes udp.csv, tcp.csv, lat.csv, scale.csv, meta.csv and logs there.
 set -uo pipefail
 . "$(dirname "$0")/../tests/lib.sh"
@@ -41,8 +47,8 @@ smoke)
 	;;
 quick)
 	T_UDP=2 T_TCP=3 PING_N=50 RR_N=500
-	LWK_SIZES="64 1470 8192 65507" LWK_RATES="1 8 32 128 512 0"
-	LNX_SIZES="1470 65507" LNX_RATES="8 32 512 0"
+	LWK_SIZES="64 1470 8192 65507" LWK_RATES="1 8 32 256 0"
+	LNX_SIZES="1470 65507" LNX_RATES="8 32 0"
 	TCP_STREAMS="1 4" LAT_SIZES="64" SCALE_VMS="1 2 4" SCALE_UDP_RATE=100
 	;;
 full)
@@ -57,7 +63,12 @@ full)
 esac
 NVM=2
 [ -n "$SCALE_VMS" ] && NVM=4
-[ "$mode" = smoke ] && NVM=1
+POLL_US=${XENC_BENCH_POLL_US:-} RELAY_ARGS=${XENC_BENCH_RELAY_ARGS:-}
+if [ "$mode" = smoke ]; then
+	NVM=1
+	POLL_US=${XENC_BENCH_POLL_US:-1000}
+	RELAY_ARGS=${XENC_BENCH_RELAY_ARGS:--i 200}
+fi
 
 err() { echo "$*" >>"$B/log/errors.txt"; log "bench: $*"; }
 
@@ -99,7 +110,8 @@ bench_load() {
 	rmmod xenc 2>/dev/null
 	modinfo -F parm "$mod/xenc.ko" | grep -q '^ivshmem_autobind:' &&
 		p=ivshmem_autobind=0
-	insmod "$mod/xenc.ko" $p && insmod "$mod/xenc_peer.ko"
+	insmod "$mod/xenc.ko" $p &&
+		insmod "$mod/xenc_peer.ko" ${POLL_US:+peer_poll_us=$POLL_US}
 }
 
 # ---- topology (few execs: each costs ~0.3 s on the debug kernel)
@@ -207,13 +219,14 @@ path_up() {
 				args+=("$pcidev/$(lend "$i")/resource2=rtap$i")
 			done
 			RELAY_LOG=$B/log/relay-$n.log
-			"$relay" -b br0 "${args[@]}" >"$RELAY_LOG" 2>&1 &
+			"$relay" $RELAY_ARGS -b br0 "${args[@]}" >"$RELAY_LOG" 2>&1 &
 			RELAY_PID=$!
 			wait_for 10 grep -q ready "$RELAY_LOG" || return 1
 		else
 			for ((i = 0; i < n; i++)); do
 				pci_bind "$(lend "$i")" xenc || return 1
 				dev=$(netdev_of "$(lend "$i")")
+				[ -n "$POLL_US" ] && ethtool -C "$dev" rx-usecs "$POLL_US"
 				ip link set "$dev" master br0 up
 				wait_for 60 carrier "$dev" || return 1
 			done
@@ -224,6 +237,7 @@ path_up() {
 		;;
 	*) return 1 ;;
 	esac
+	log "bench: $path: $n VMs linked"
 	servers_up "$n"
 	# The bridge learns every VM before anything is measured.
 	for ((i = 0; i < n; i++)); do
@@ -303,6 +317,7 @@ cpu_calc() {
 udp() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 size=$5 rate=$6
 	local j=$B/log/udp-$path-$cfg-$size-$rate.json d0 d1 row
+	log "bench: udp $path $cfg $size B ${rate}M"
 	d0=$(relay_drops)
 	cpu_start
 	ip netns exec "$ns" iperf3 -c "$ip" -u -l "$size" -b "${rate}M" -t "$T_UDP" -J >"$j" 2>"$j.err"
@@ -322,6 +337,7 @@ udp() {
 tcp() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 p=$5 j row
 	j=$B/log/tcp-$path-$cfg-$p.json
+	log "bench: tcp $path $cfg -P $p"
 	cpu_start
 	ip netns exec "$ns" iperf3 -c "$ip" -P "$p" -t "$T_TCP" -J >"$j" 2>"$j.err"
 	cpu_stop
@@ -336,6 +352,7 @@ tcp() {
 # lat PATH CONFIG CLIENT_NS SERVER_IP SIZE: ping and UDP request/response.
 lat() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 size=$5 out loss=nan
+	log "bench: ping, rr $path $cfg $size B"
 	out=$(ip netns exec "$ns" ping -q -c "$PING_N" -i 0.02 -W 2 -s "$((size > 8 ? size - 8 : size))" "$ip" 2>&1)
 	echo "$out" >"$B/log/ping-$path-$cfg-$size.txt"
 	[[ $out =~ \ ([0-9.]+)%\ packet\ loss ]] && loss=${BASH_REMATCH[1]}
@@ -364,6 +381,7 @@ lat() {
 # scale PATH N: N co-kernel VMs send to lnx at once (TCP, then UDP).
 scale() {
 	local path=$1 n=$2 i pids=() mbit bytes loss
+	log "bench: scale $path $n VMs"
 	cpu_start
 	for ((i = 0; i < n; i++)); do
 		ip netns exec "cok$i" iperf3 -c 10.9.0.1 -p $((5201 + i)) -t "$T_TCP" -J \
@@ -414,6 +432,8 @@ echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit" >
 	echo "t_tcp,$T_TCP"
 	echo "ping_n,$PING_N"
 	echo "rr_n,$RR_N"
+	echo "relay_args,${RELAY_ARGS:-none}"
+	echo "xenc_poll_us,${POLL_US:-default}"
 	echo "date,$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$B/meta.csv"
 
@@ -453,6 +473,7 @@ for path in "${PATHS[@]}"; do
 		[ "$v" -le "$n" ] && scale "$path" "$v"
 	done
 	[ -n "$RELAY_PID" ] && { kill -USR1 "$RELAY_PID"; sleep 0.2; }
+	log "bench: $path measured"
 	path_down
 	log "bench: $path done in $(($(date +%s) - t0)) s"
 done

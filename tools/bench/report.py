@@ -531,8 +531,11 @@ def report(d, out, plotdir):
          f"{int(num(M.get('guest_mem_kb', 'nan')) / 1024) if not math.isnan(num(M.get('guest_mem_kb', 'nan'))) else '?'} MiB"],
         ["traffic tools", f"{M.get('iperf3', '?')}; ping; xenc-rr "
          "(tools/bench/rr.c)"],
-        ["test peer poll period", f"{M.get('peer_poll_us', 'n/a')} us "
-         "(ivshmem paths)"],
+        ["poll periods (ivshmem paths)",
+         f"test peer {M.get('peer_poll_us', 'n/a')} us, xenc "
+         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us"],
+        ["relay options", M.get("relay_args", "none") +
+         " (none: busy-polls, sched_yield() when idle)"],
         ["wall time of the run", f"{H.get('guest_wall_s', '?')} s"],
     ]))
     w("")
