@@ -22,6 +22,11 @@ unsigned long xenc_region_kb = 8192;
 module_param_named(region_kb, xenc_region_kb, ulong, 0444);
 MODULE_PARM_DESC(region_kb, "Size of regions made by ip link add (KiB)");
 
+bool xenc_offloads = true;
+module_param_named(offloads, xenc_offloads, bool, 0644);
+MODULE_PARM_DESC(offloads,
+		 "Offer checksum and GSO offloads to peers (from the next connect)");
+
 static int __init xenc_init(void)
 {
 	int err;

@@ -46,8 +46,31 @@ static void xenc_uninit(struct net_device *dev)
 	xenc_link_stop(priv);
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		xenc_queue_set_napi(dev, q, NULL);
+		xenc_rx_queue_exit(&priv->queues[q]);
 		netif_napi_del(&priv->queues[q].napi);
 	}
+}
+
+/* Offloads exist only as far as this generation negotiated them. */
+static netdev_features_t xenc_fix_features(struct net_device *dev,
+					   netdev_features_t features)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	return features & (~XENC_OFFLOAD_FEATURES |
+			   xenc_offload_features(priv->host.negotiated));
+}
+
+static netdev_features_t xenc_features_check(struct sk_buff *skb,
+					     struct net_device *dev,
+					     netdev_features_t features)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	struct xenc_queue *q = &priv->queues[skb_get_queue_mapping(skb)];
+
+	features = vlan_features_check(skb, features);
+	return xenc_offload_check(skb, READ_ONCE(q->tx.flags_ok),
+				  READ_ONCE(q->tx.max_frame), features);
 }
 
 static void xenc_destructor(struct net_device *dev)
@@ -67,6 +90,8 @@ static const struct net_device_ops xenc_netdev_ops = {
 	.ndo_change_mtu		= xenc_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fix_features	= xenc_fix_features,
+	.ndo_features_check	= xenc_features_check,
 };
 
 void xenc_dev_setup(struct net_device *dev)
@@ -83,7 +108,9 @@ void xenc_dev_setup(struct net_device *dev)
 		       65535 : XENC_FRAME_MAX - VLAN_ETH_HLEN;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->features |= NETIF_F_HIGHDMA;
+	/* Offloads start off; the first connect turns on what it negotiates. */
+	dev->hw_features = XENC_BASE_FEATURES | XENC_OFFLOAD_FEATURES;
+	dev->features = dev->hw_features;
 }
 
 /* Locally administered MAC that stays the same for the same region. */
@@ -102,6 +129,7 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
 	u32 q;
+	int err;
 
 	priv->dev = dev;
 	priv->shm = shm;
@@ -124,9 +152,22 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 		/* Queue q is always served by NAPI q. */
 		xenc_queue_set_napi(dev, q, &xq->napi);
 	}
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		err = xenc_rx_queue_init(&priv->queues[q]);
+		if (err)
+			goto err_queues;
+	}
 	netif_carrier_off(dev);
 	xenc_link_init(priv);
-	return xenc_shm_bind(shm, xenc_doorbell, priv);
+	err = xenc_shm_bind(shm, xenc_doorbell, priv);
+	if (!err)
+		return 0;
+err_queues:
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_rx_queue_exit(&priv->queues[q]);
+		netif_napi_del(&priv->queues[q].napi);
+	}
+	return err;
 }
 
 static unsigned int xenc_get_num_queues(void)

@@ -26,6 +26,9 @@ static const struct xenc_stat_desc xenc_tx_descs[] = {
 	XENC_TX_STAT("tx_ring_full", ring_full),
 	XENC_TX_STAT("tx_doorbells_sent", kicks),
 	XENC_TX_STAT("tx_doorbells_suppressed", kicks_suppressed),
+	XENC_TX_STAT("tx_csum_offload", csum_offload),
+	XENC_TX_STAT("tx_gso_frames", gso_frames),
+	XENC_TX_STAT("tx_drop_offload", drop_offload),
 };
 
 static const struct xenc_stat_desc xenc_rx_descs[] = {
@@ -38,6 +41,9 @@ static const struct xenc_stat_desc xenc_rx_descs[] = {
 	XENC_RX_STAT("rx_doorbells_suppressed", kicks_suppressed),
 	XENC_RX_STAT("napi_polls", polls),
 	XENC_RX_STAT("napi_budget_exhausted", budget_exhausted),
+	XENC_RX_STAT("rx_csum_offload", csum_offload),
+	XENC_RX_STAT("rx_gso_frames", gso_frames),
+	XENC_RX_STAT("rx_drop_offload", drop_offload),
 };
 
 static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {
@@ -101,10 +107,10 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		xenc_read_rx(&priv->queues[q], rx);
 		s->tx_packets += tx[0];
 		s->tx_bytes += tx[1];
-		s->tx_dropped += tx[2] + tx[3] + tx[4];
+		s->tx_dropped += tx[2] + tx[3] + tx[4] + tx[11];
 		s->rx_packets += rx[0];
 		s->rx_bytes += rx[1];
-		s->rx_dropped += rx[2] + rx[3];
+		s->rx_dropped += rx[2] + rx[3] + rx[11];
 	}
 }
 

@@ -7,8 +7,10 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
+#include <net/xdp.h>
 #include "xenc_ring.h"
 #include "xenc_shm.h"
+#include "xenc_skb.h"
 #include "xenc_compat_linux.h"
 #include "xenc_version.h"
 
@@ -35,6 +37,9 @@ struct xenc_tx_stats {
 	u64_stats_t ring_full;
 	u64_stats_t kicks;
 	u64_stats_t kicks_suppressed;
+	u64_stats_t csum_offload;
+	u64_stats_t gso_frames;
+	u64_stats_t drop_offload;
 	struct u64_stats_sync syncp;
 };
 
@@ -49,6 +54,9 @@ struct xenc_rx_stats {
 	u64_stats_t kicks_suppressed;
 	u64_stats_t polls;
 	u64_stats_t budget_exhausted;
+	u64_stats_t csum_offload;
+	u64_stats_t gso_frames;
+	u64_stats_t drop_offload;
 	struct u64_stats_sync syncp;
 };
 
@@ -61,6 +69,8 @@ struct xenc_queue {
 	struct napi_struct napi;
 	struct xenc_ring tx;		/* l2p: we produce, under xmit lock */
 	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
+	struct page_pool *pool;		/* large frames and XDP, see rxbuf.c */
+	struct xdp_rxq_info xdp_rxq;
 	u32 stop_slots;			/* stop when fewer free: one max frame */
 	u32 wake_slots;			/* wake at this many free: hysteresis */
 	atomic64_t doorbells;		/* received, from hard IRQ */
@@ -108,6 +118,7 @@ struct xenc_priv {
 extern unsigned int xenc_heartbeat_ms;
 extern unsigned int xenc_stale_ticks;
 extern unsigned long xenc_region_kb;
+extern bool xenc_offloads;
 
 /* netdev.c */
 int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
@@ -128,6 +139,8 @@ void xenc_tx_flush(struct xenc_queue *q);
 
 /* rx.c */
 int xenc_poll(struct napi_struct *napi, int budget);
+int xenc_rx_queue_init(struct xenc_queue *q);
+void xenc_rx_queue_exit(struct xenc_queue *q);
 
 /* link.c */
 void xenc_link_init(struct xenc_priv *priv);
@@ -139,6 +152,8 @@ void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why);
 int xenc_link_offer(struct xenc_priv *priv);
 void xenc_data_stop(struct xenc_priv *priv);
 void xenc_link_fault(struct xenc_priv *priv, int rc);
+void xenc_count_fault(struct xenc_priv *priv, u32 f);
+u64 xenc_link_features(struct xenc_priv *priv);
 void xenc_doorbell(void *ctx, u32 vector);
 void xenc_queues_enable(struct xenc_priv *priv);
 void xenc_queues_disable(struct xenc_priv *priv);

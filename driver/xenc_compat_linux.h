@@ -55,4 +55,23 @@ static inline void xenc_queue_set_napi(struct net_device *dev, unsigned int q,
 #endif
 }
 
+/*
+ * The page_pool headers split (types.h/helpers.h) in the same release
+ * that gave page_pool_params its napi member (NAPI-local recycling).
+ */
+#if __has_include(<net/page_pool/helpers.h>)
+#include <net/page_pool/helpers.h>
+static inline void xenc_pp_set_napi(struct page_pool_params *pp,
+				    struct napi_struct *napi)
+{
+	pp->napi = napi;
+}
+#else
+#include <net/page_pool.h>
+static inline void xenc_pp_set_napi(struct page_pool_params *pp,
+				    struct napi_struct *napi)
+{
+}
+#endif
+
 #endif /* XENC_COMPAT_LINUX_H */

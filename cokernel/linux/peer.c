@@ -8,6 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/if_vlan.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -16,6 +17,8 @@
 #include <linux/u64_stats_sync.h>
 #include "peer.h"
 #include "xenc_version.h"
+#include "xenc_skb.h"
+#include "xenc_compat_linux.h"
 
 static unsigned int peer_queues = XENC_MAX_QUEUES;
 module_param(peer_queues, uint, 0444);
@@ -33,6 +36,11 @@ static unsigned int peer_poll_us = 100;
 module_param(peer_poll_us, uint, 0644);
 MODULE_PARM_DESC(peer_poll_us,
 		 "Ring poll interval when polling: no doorbells, or Linux polls (us)");
+
+static bool peer_offloads = true;
+module_param(peer_offloads, bool, 0644);
+MODULE_PARM_DESC(peer_offloads,
+		 "Offer checksum and GSO offloads (false: an old peer; next attach)");
 
 static struct dentry *xpeer_dbg_root;
 
@@ -190,11 +198,17 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	read_lock(&xp->lock);
 	while (!READ_ONCE(xp->rx_paused) && done < budget &&
 	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
-		skb = napi_alloc_skb(napi, fh.len);
-		if (skb)
-			xenc_span_to_buf(&sp, skb_put(skb, fh.len));
+		/* One copy, out of the ring into the skb's own memory. */
+		skb = xenc_rx_skb(napi, pq->pool, &sp, fh.len);
 		xenc_ep_recv_done(&xp->ep, pq->index, &fh);
 		done++;
+		if (skb) {
+			skb->dev = xp->dev;
+			if (fh.flags && xenc_offload_from_frame(skb, &fh)) {
+				napi_consume_skb(skb, budget);
+				skb = NULL;
+			}
+		}
 		if (!skb) {
 			drops++;
 			continue;
@@ -234,12 +248,20 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qi = skb_get_queue_mapping(skb);
 	struct xpeer_queue *pq = &xp->q[qi];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
-	struct xenc_frame_hdr fh = { .len = skb->len };
+	struct xenc_ring *r = &xp->ep.q[qi].tx;
+	struct xenc_frame_hdr fh;
 	struct xenc_span sp;
 	u32 want;
 	int rc;
 
 	read_lock(&xp->lock);
+	/* Offloads changed under an skb validated for the old set. */
+	if (xenc_offload_to_frame(skb, &fh, r->flags_ok, r->max_frame)) {
+		if (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
+					skb_checksum_help(skb)))
+			goto drop;
+		fh = (struct xenc_frame_hdr){ .len = skb->len };
+	}
 	if (xp->ep.quiescing) {
 		netif_tx_stop_queue(txq);
 		/* An xmit_more batch may be half published: finish it. */
@@ -251,20 +273,14 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (rc == XENC_FULL && xenc_ep_connected(&xp->ep)) {
 		netif_tx_stop_queue(txq);
 		xenc_ep_flush(&xp->ep, qi);
-		want = xenc_frame_slots(&xp->ep.q[qi].tx, dev->mtu + ETH_HLEN);
+		want = xenc_frame_slots(r, fh.len);
 		if (xenc_ep_tx_wait(&xp->ep, qi, want))
 			netif_tx_start_queue(txq);
 		read_unlock(&xp->lock);
 		return NETDEV_TX_BUSY;
 	}
-	if (rc != XENC_OK) {
-		read_unlock(&xp->lock);
-		u64_stats_update_begin(&pq->tx_syncp);
-		u64_stats_inc(&pq->tx_dropped);
-		u64_stats_update_end(&pq->tx_syncp);
-		dev_kfree_skb_any(skb);
-		return NETDEV_TX_OK;
-	}
+	if (rc != XENC_OK)
+		goto drop;
 	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
 	if (sp.n[1])
 		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
@@ -278,6 +294,27 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_update_end(&pq->tx_syncp);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
+
+drop:
+	read_unlock(&xp->lock);
+	u64_stats_update_begin(&pq->tx_syncp);
+	u64_stats_inc(&pq->tx_dropped);
+	u64_stats_update_end(&pq->tx_syncp);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+/* Leave to the stack what the current generation cannot carry. */
+static netdev_features_t xpeer_features_check(struct sk_buff *skb,
+					      struct net_device *dev,
+					      netdev_features_t features)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	struct xenc_ring *r = &xp->ep.q[skb_get_queue_mapping(skb)].tx;
+
+	features = vlan_features_check(skb, features);
+	return xenc_offload_check(skb, READ_ONCE(r->flags_ok),
+				  READ_ONCE(r->max_frame), features);
 }
 
 static u16 xpeer_select_queue(struct net_device *dev, struct sk_buff *skb,
@@ -356,6 +393,7 @@ static void xpeer_uninit(struct net_device *dev)
 
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		hrtimer_cancel(&xp->q[q].poll_timer);
+		page_pool_destroy(xp->q[q].pool);
 		netif_napi_del(&xp->q[q].napi);
 	}
 }
@@ -373,6 +411,7 @@ static const struct net_device_ops xpeer_netdev_ops = {
 	.ndo_stop		= xpeer_stop,
 	.ndo_start_xmit		= xpeer_xmit,
 	.ndo_select_queue	= xpeer_select_queue,
+	.ndo_features_check	= xpeer_features_check,
 	.ndo_get_stats64	= xpeer_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -404,13 +443,19 @@ static void xpeer_setup(struct net_device *dev)
 	dev->priv_destructor = xpeer_destructor;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 65535;
+	/* Per skb, xpeer_features_check keeps to what was negotiated. */
+	dev->hw_features = XENC_BASE_FEATURES;
+	if (peer_offloads)
+		dev->hw_features |= XENC_OFFLOAD_FEATURES;
+	dev->features = dev->hw_features;
 }
 
 /* (Re)attach the endpoint to the region; under the write lock. */
 static void xpeer_ep_attach(struct xpeer *xp)
 {
 	struct xenc_ep_config cfg = {
-		.features = XENC_F_MQ | XENC_F_QUIESCE,
+		.features = XENC_F_MQ | XENC_F_QUIESCE |
+			    (peer_offloads ? XENC_F_CSUM | XENC_F_GSO : 0),
 		.max_queues = clamp(peer_queues, 1u, (u32)XENC_MAX_QUEUES),
 		.max_frame = XENC_FRAME_MAX,
 		/* No vectors: Linux's doorbells could not reach us anyway. */
@@ -562,6 +607,13 @@ int xpeer_attach(struct xenc_shm *shm)
 		hrtimer_init(&xp->q[q].poll_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL);
 		xp->q[q].poll_timer.function = xpeer_poll_timer_fn;
+		xp->q[q].pool = xenc_rx_pool_create(dev, &xp->q[q].napi,
+						    XENC_RX_POOL_SIZE);
+		if (IS_ERR(xp->q[q].pool)) {
+			err = PTR_ERR(xp->q[q].pool);
+			xp->q[q].pool = NULL;
+			goto err_free;
+		}
 	}
 	netif_carrier_off(dev);
 	xpeer_ep_attach(xp);
@@ -585,8 +637,10 @@ int xpeer_attach(struct xenc_shm *shm)
 err_unbind:
 	xenc_shm_unbind(shm);
 err_free:
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		page_pool_destroy(xp->q[q].pool);
 		netif_napi_del(&xp->q[q].napi);
+	}
 	free_netdev(dev);
 	return err;
 }

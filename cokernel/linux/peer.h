@@ -13,6 +13,7 @@ struct xpeer;
 struct xpeer_queue {
 	struct napi_struct napi;
 	struct hrtimer poll_timer;	/* polling mode: re-polls the rings */
+	struct page_pool *pool;		/* large receive frames */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets;
