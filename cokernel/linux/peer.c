@@ -100,13 +100,16 @@ static void xpeer_tick(struct work_struct *work)
 	enum xenc_ep_event ev;
 
 	write_lock_bh(&xp->lock);
-	ev = xp->attached ? xenc_ep_tick(&xp->ep) : XENC_EP_NONE;
+	ev = xp->attached && !xp->hold_ctrl ? xenc_ep_tick(&xp->ep) :
+					      XENC_EP_NONE;
 	if (xp->hostile) {
 		int i;
 
 		for (i = 0; i < 8; i++)
 			xpeer_hostile_step(xp);
 	}
+	if (xp->hcase)
+		xpeer_hcase_tick(xp);
 	write_unlock_bh(&xp->lock);
 
 	switch (ev) {
@@ -133,8 +136,8 @@ static void xpeer_tick(struct work_struct *work)
 	}
 	if (!READ_ONCE(xp->dying))
 		schedule_delayed_work(&xp->tick,
-				      msecs_to_jiffies(xp->hostile ? 10 :
-						       peer_tick_ms));
+				      msecs_to_jiffies(xp->hostile || xp->hcase ?
+						       10 : peer_tick_ms));
 }
 
 /* Hard IRQ: Linux rang us. */
@@ -190,13 +193,15 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	__netif_tx_lock(txq, smp_processor_id());
 	read_lock(&xp->lock);
 	if (netif_tx_queue_stopped(txq) && xenc_ep_connected(&xp->ep) &&
+	    !READ_ONCE(xp->hold_data) &&
 	    xenc_ep_tx_wait(&xp->ep, pq->index, xp->ep.q[pq->index].tx.slots / 4))
 		netif_tx_wake_queue(txq);
 	read_unlock(&xp->lock);
 	__netif_tx_unlock(txq);
 
 	read_lock(&xp->lock);
-	while (!READ_ONCE(xp->rx_paused) && done < budget &&
+	while (!READ_ONCE(xp->rx_paused) && !READ_ONCE(xp->hold_data) &&
+	       done < budget &&
 	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
 		/* One copy, out of the ring into the skb's own memory. */
 		skb = xenc_rx_skb(napi, pq->pool, &sp, fh.len);
@@ -255,6 +260,12 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	int rc;
 
 	read_lock(&xp->lock);
+	if (READ_ONCE(xp->hold_data)) {
+		/* A hostile case froze the rings: leave them as it wrote them. */
+		netif_tx_stop_queue(txq);
+		read_unlock(&xp->lock);
+		return NETDEV_TX_BUSY;
+	}
 	/* Offloads changed under an skb validated for the old set. */
 	if (xenc_offload_to_frame(skb, &fh, r->flags_ok, r->max_frame)) {
 		if (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
@@ -537,6 +548,10 @@ static int xpeer_hostile_set(void *data, u64 val)
 	struct xpeer *xp = data;
 
 	write_lock_bh(&xp->lock);
+	if (val && xp->hcase) {
+		write_unlock_bh(&xp->lock);
+		return -EBUSY;
+	}
 	if (val) {
 		xp->hostile_rng = (u32)val ?: 1;
 		xp->hostile_step = 0;
@@ -570,6 +585,48 @@ static int xpeer_inject_set(void *data, u64 val)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_inject_fops, NULL, xpeer_inject_set, "%llu\n");
+
+
+static int xpeer_hcase_get(void *data, u64 *val)
+{
+	struct xpeer *xp = data;
+
+	*val = READ_ONCE(xp->hcase);
+	return 0;
+}
+
+/*
+ * Test knob: N starts fixed hostile case N (see hostile_cases), 0 ends it.
+ * -EAGAIN while the peer is not connected, -EINVAL for an unknown case or
+ * while another one (or the random walk) runs.
+ */
+static int xpeer_hcase_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+	int err = 0;
+
+	write_lock_bh(&xp->lock);
+	if (val) {
+		err = xpeer_hcase_start(xp, val > U32_MAX ? 0 : (u32)val);
+	} else if (xpeer_hcase_stop(xp)) {
+		/* The peer behaves again: a clean restart of its driver. */
+		if (xp->attached)
+			xenc_ep_detach(&xp->ep);
+		xpeer_ep_attach(xp);
+	}
+	write_unlock_bh(&xp->lock);
+	mod_delayed_work(system_wq, &xp->tick, 0);
+	return err;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hcase_fops, xpeer_hcase_get, xpeer_hcase_set,
+			 "%llu\n");
+
+static int xpeer_hcases_show(struct seq_file *m, void *v)
+{
+	xpeer_hcase_list(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xpeer_hcases);
 
 /* Under RTNL: a peer NIC for @shm; on error the caller keeps @shm. */
 int xpeer_attach(struct xenc_shm *shm)
@@ -631,6 +688,10 @@ int xpeer_attach(struct xenc_shm *shm)
 	debugfs_create_file("hostile", 0600, xp->dbg, xp,
 			    &xpeer_hostile_fops);
 	debugfs_create_file("inject", 0200, xp->dbg, xp, &xpeer_inject_fops);
+	debugfs_create_file("hostile_case", 0600, xp->dbg, xp,
+			    &xpeer_hcase_fops);
+	debugfs_create_file("hostile_cases", 0400, xp->dbg, NULL,
+			    &xpeer_hcases_fops);
 	schedule_delayed_work(&xp->tick, 0);
 	return 0;
 
