@@ -586,7 +586,6 @@ static int xpeer_inject_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_inject_fops, NULL, xpeer_inject_set, "%llu\n");
 
-
 static int xpeer_hcase_get(void *data, u64 *val)
 {
 	struct xpeer *xp = data;
