@@ -5,6 +5,7 @@
 #   make check      build everything and run every test; ends "N passed, N failed"
 #   make demo       boot the test guest and show xenc0 carrying traffic
 #   make bench-ring native ring micro-benchmark
+#   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
 
@@ -43,11 +44,20 @@ modules: kernel
 include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
+include tools/pkg.mk
+include tools/relay/relay.mk
+include tools/bench/bench.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules
+guest-test: modules bench-tools dkms-tarball
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
+
+# Two guests: Linux + xenc and a co-kernel over ivshmem; two VXLAN nodes.
+.PHONY: twoguest-test
+twoguest-test: modules
+	@mkdir -p $(RESULTS)
+	@$(TOP)/tools/tests/twoguest-check.sh $(RESULTS)/twoguest.txt
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

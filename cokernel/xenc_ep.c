@@ -232,6 +232,8 @@ static enum xenc_ep_event ep_offer(struct xenc_ep *ep, u32 gen)
 	}
 	ep->generation = gen;
 	ep->quiescing = false;
+	/* Linux's silence counts from the connect, not from before. */
+	ep->linux_hb_stale = 0;
 	xenc_store(&ep_pinfo(ep)->generation, gen);
 	ep_set_state(ep, XENC_PEER_READY);
 	return XENC_EP_CONNECTED;

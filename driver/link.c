@@ -8,6 +8,7 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include "xenc.h"
+#include "trace.h"
 
 static const char * const xenc_reasons[] = {
 	[XENC_DOWN_NONE] = "connected",
@@ -75,6 +76,7 @@ void xenc_doorbell(void *ctx, u32 vector)
 	u32 nvec = max(priv->shm->nvec, 1u);
 	u32 st, q;
 
+	trace_xenc_doorbell(priv->dev, vector, false);
 	/* A transport with fewer vectors folds queues onto them. */
 	for (q = vector; q < nq; q += nvec) {
 		atomic64_inc(&priv->queues[q].doorbells);
@@ -146,6 +148,7 @@ void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why)
 	xenc_host_set_state(&priv->host, XENC_LINUX_RESET);
 	clear_bit(0, &priv->broken);
 	priv->reason = why;
+	trace_xenc_state(priv);
 	if (was_live) {
 		atomic64_inc(&priv->disconnects);
 		netdev_info(priv->dev, "link down: %s\n", xenc_reason_str(why));
@@ -211,6 +214,7 @@ void xenc_link_up(struct xenc_priv *priv)
 	priv->reason = XENC_DOWN_NONE;
 	atomic64_inc(&priv->connects);
 	netif_carrier_on(priv->dev);
+	trace_xenc_state(priv);
 	netdev_info(priv->dev, "link up: generation %u, %u queue pairs, rings %u/%u\n",
 		    priv->host.generation, nq, priv->host.layout.l2p_slots,
 		    priv->host.layout.p2l_slots);
@@ -246,8 +250,9 @@ int xenc_link_offer(struct xenc_priv *priv)
 			netdev_err(priv->dev, "no ring layout fits the region\n");
 		return -EINVAL;
 	}
+	trace_xenc_state(priv);
 	/* Vector 0 carries handshake changes too. */
-	xenc_shm_kick(priv->shm, 0);
+	xenc_kick(priv, 0);
 	return 0;
 }
 
@@ -350,5 +355,6 @@ void xenc_link_stop(struct xenc_priv *priv)
 		xenc_coalesce_stop(&priv->queues[q]);
 	xenc_shm_unbind(priv->shm);
 	xenc_host_set_state(&priv->host, XENC_LINUX_GONE);
-	xenc_shm_kick(priv->shm, 0);
+	trace_xenc_state(priv);
+	xenc_kick(priv, 0);
 }

@@ -51,6 +51,7 @@ static void xenc_uninit(struct net_device *dev)
 
 	xenc_link_stop(priv);
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_queue_set_napi(dev, q, NULL);
 		xenc_rx_queue_exit(&priv->queues[q]);
 		netif_napi_del(&priv->queues[q].napi);
 	}
@@ -109,6 +110,8 @@ void xenc_dev_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &xenc_netdev_ops;
 	dev->ethtool_ops = &xenc_ethtool_ops;
+	xenc_stats_setup(dev);
+	dev->sysfs_groups[0] = &xenc_sysfs_group;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = xenc_destructor;
 	dev->min_mtu = ETH_MIN_MTU;
@@ -158,6 +161,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 		xenc_tx_set_thresholds(xq, dev->mtu);
 		xenc_coalesce_init(xq);
 		netif_napi_add(dev, &xq->napi, xenc_poll);
+		/* Queue q is always served by NAPI q. */
+		xenc_queue_set_napi(dev, q, &xq->napi);
 	}
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		err = xenc_rx_queue_init(&priv->queues[q]);
@@ -242,6 +247,52 @@ static void xenc_dellink(struct net_device *dev, struct list_head *head)
 		priv->local = NULL;
 	}
 	unregister_netdevice_queue(dev, head);
+}
+
+/*
+ * A device over a region some other code owns (a PCI device, a physical
+ * carve-out).  It takes over the user's reference to @shm, also on error.
+ */
+struct net_device *xenc_dev_create(struct xenc_shm *shm)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(struct xenc_priv), "xenc%d",
+			       NET_NAME_ENUM, xenc_dev_setup, XENC_MAX_QUEUES,
+			       XENC_MAX_QUEUES);
+	if (!dev) {
+		xenc_shm_put(shm);
+		return ERR_PTR(-ENOMEM);
+	}
+	rtnl_lock();
+	err = xenc_dev_init(dev, shm);
+	if (!err)
+		err = netif_set_real_num_queues(dev, 1, 1);
+	if (!err)
+		err = register_netdevice(dev);
+	if (err) {
+		struct xenc_priv *priv = netdev_priv(dev);
+		u32 q;
+
+		rtnl_unlock();
+		xenc_shm_unbind(shm);
+		for (q = 0; q < XENC_MAX_QUEUES; q++)
+			netif_napi_del(&priv->queues[q].napi);
+		/* The destructor does not run for a device never registered. */
+		free_netdev(dev);
+		xenc_shm_put(shm);
+		return ERR_PTR(err);
+	}
+	xenc_link_start(netdev_priv(dev));
+	rtnl_unlock();
+	return dev;
+}
+
+/* Unregister; the region's user reference goes with the destructor. */
+void xenc_dev_destroy(struct net_device *dev)
+{
+	unregister_netdev(dev);
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -7,6 +7,7 @@
  */
 #include <linux/etherdevice.h>
 #include "xenc.h"
+#include "trace.h"
 #include "xenc_skb.h"
 
 /* Hand slots back every few frames so a blocked peer restarts early. */
@@ -55,7 +56,7 @@ static void xenc_rx_release(struct xenc_queue *q)
 	if (q->rx.head == q->rx.pub)
 		return;
 	if (xenc_ring_release(&q->rx)) {
-		xenc_shm_kick(q->priv->shm, q->vector);
+		xenc_kick(q->priv, q->vector);
 		ctr = &q->rxs.kicks;
 	}
 	u64_stats_update_begin(&q->rxs.syncp);
@@ -114,6 +115,7 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 			xenc_link_fault(q->priv, rc);
 			break;
 		}
+		trace_xenc_rx(q, &q->rx, fh.len);
 		oom = false;
 		if (prog)
 			skb = xenc_xdp_rx(q, prog, &fh, &sp, &xb, &oom);

@@ -7,6 +7,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include "xenc.h"
+#include "trace.h"
 #include "xenc_skb.h"
 
 /*
@@ -231,6 +232,7 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
 	if (sp.n[1])
 		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
+	trace_xenc_xmit(q, &q->tx, fh.len);
 
 	u64_stats_update_begin(&q->txs.syncp);
 	u64_stats_inc(&q->txs.packets);

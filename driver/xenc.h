@@ -12,8 +12,8 @@
 #include "xenc_shm.h"
 #include "xenc_skb.h"
 #include "xenc_compat_linux.h"
+#include "xenc_version.h"
 
-#define XENC_VERSION		"0.1.0"
 #define XENC_DEFAULT_SLOTS	256
 /* XDP_TX frames gathered before they go out under one lock. */
 #define XENC_XDP_BATCH		16
@@ -100,6 +100,7 @@ struct xenc_queue {
 	struct napi_struct napi ____cacheline_aligned_in_smp;
 	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
 	atomic64_t doorbells;		/* received, from hard IRQ */
+	atomic64_t timer_kicks;		/* deferred tx doorbells, from hrtimer */
 	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
 	struct xdp_rxq_info xdp_rxq;
 	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
@@ -156,6 +157,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
 void xenc_dev_setup(struct net_device *dev);
 void xenc_dev_update_mac(struct net_device *dev);
 int xenc_rtnl_init(void);
+struct net_device *xenc_dev_create(struct xenc_shm *shm);
+void xenc_dev_destroy(struct net_device *dev);
 struct net_device *xenc_kunit_create(struct xenc_shm **peer_end);
 void xenc_kunit_destroy(struct net_device *dev);
 void xenc_rtnl_exit(void);
@@ -210,6 +213,7 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 		  struct netlink_ext_ack *extack);
 
 /* coalesce.c */
+void xenc_kick(struct xenc_priv *priv, u32 vector);
 void xenc_coalesce_init(struct xenc_queue *q);
 void xenc_coalesce_stop(struct xenc_queue *q);
 void xenc_coalesce_apply(struct xenc_priv *priv);
@@ -237,8 +241,16 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int xenc_stats_count(struct net_device *dev);
 void xenc_stats_strings(struct net_device *dev, u8 *data);
 void xenc_stats_fill(struct net_device *dev, u64 *data);
+void xenc_stats_setup(struct net_device *dev);
+
+/* pci.c */
+int xenc_pci_init(void);
+void xenc_pci_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;
+
+/* sysfs.c */
+extern const struct attribute_group xenc_sysfs_group;
 
 #endif /* XENC_H */

@@ -317,6 +317,9 @@ enum xenc_host_event xenc_host_poll(struct xenc_host *h)
 	case XENC_LINUX_OFFER:
 		if (p->state == XENC_PEER_READY && ours) {
 			xenc_host_set_state(h, XENC_LINUX_RUNNING);
+			/* Staleness counts from the connect, not from before. */
+			h->peer_hb_seen = p->heartbeat;
+			h->peer_hb_stale = 0;
 			return XENC_EV_CONNECTED;
 		}
 		if (busy && xenc_gen_ahead(p->generation, h->generation)) {

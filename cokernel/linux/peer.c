@@ -16,6 +16,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include "peer.h"
+#include "xenc_version.h"
 #include "xenc_skb.h"
 #include "xenc_compat_linux.h"
 
@@ -30,6 +31,11 @@ MODULE_PARM_DESC(peer_tick_ms, "Peer heartbeat/handshake period (ms)");
 static bool peer_polling;
 module_param(peer_polling, bool, 0444);
 MODULE_PARM_DESC(peer_polling, "Declare the peer polling: no doorbells to it");
+
+static unsigned int peer_poll_us = 100;
+module_param(peer_poll_us, uint, 0644);
+MODULE_PARM_DESC(peer_poll_us,
+		 "Ring poll interval when polling: no doorbells, or Linux polls (us)");
 
 static bool peer_offloads = true;
 module_param(peer_offloads, bool, 0644);
@@ -50,6 +56,34 @@ static u32 xpeer_nq(struct xpeer *xp)
 	return xenc_ep_num_queues(&xp->ep);
 }
 
+/*
+ * Without doorbells to us (a transport with no vectors, or we declared
+ * ourselves polling) nothing but a timer brings us back to the rings.
+ * Linux polling too means neither side is interrupted: poll as well.
+ */
+static bool xpeer_polls(struct xpeer *xp)
+{
+	return !xp->shm->nvec || peer_polling ||
+	       (READ_ONCE(xp->ep.linux_flags) & XENC_LINUX_F_POLLING);
+}
+
+static enum hrtimer_restart xpeer_poll_timer_fn(struct hrtimer *t)
+{
+	struct xpeer_queue *pq = container_of(t, struct xpeer_queue,
+					      poll_timer);
+
+	napi_schedule(&pq->napi);
+	return HRTIMER_NORESTART;
+}
+
+static void xpeer_poll_rearm(struct xpeer_queue *pq)
+{
+	u32 us = clamp(READ_ONCE(peer_poll_us), 1u, USEC_PER_SEC);
+
+	hrtimer_start(&pq->poll_timer, ns_to_ktime((u64)us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
+}
+
 static void xpeer_schedule_all(struct xpeer *xp)
 {
 	u32 q;
@@ -66,13 +100,16 @@ static void xpeer_tick(struct work_struct *work)
 	enum xenc_ep_event ev;
 
 	write_lock_bh(&xp->lock);
-	ev = xp->attached ? xenc_ep_tick(&xp->ep) : XENC_EP_NONE;
+	ev = xp->attached && !xp->hold_ctrl ? xenc_ep_tick(&xp->ep) :
+					      XENC_EP_NONE;
 	if (xp->hostile) {
 		int i;
 
 		for (i = 0; i < 8; i++)
 			xpeer_hostile_step(xp);
 	}
+	if (xp->hcase)
+		xpeer_hcase_tick(xp);
 	write_unlock_bh(&xp->lock);
 
 	switch (ev) {
@@ -101,8 +138,8 @@ static void xpeer_tick(struct work_struct *work)
 	}
 	if (!READ_ONCE(xp->dying))
 		schedule_delayed_work(&xp->tick,
-				      msecs_to_jiffies(xp->hostile ? 10 :
-						       peer_tick_ms));
+				      msecs_to_jiffies(xp->hostile || xp->hcase ?
+						       10 : peer_tick_ms));
 }
 
 /* Hard IRQ: Linux rang us. */
@@ -158,13 +195,15 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	__netif_tx_lock(txq, smp_processor_id());
 	read_lock(&xp->lock);
 	if (netif_tx_queue_stopped(txq) && xenc_ep_connected(&xp->ep) &&
+	    !READ_ONCE(xp->hold_data) &&
 	    xenc_ep_tx_wait(&xp->ep, pq->index, xp->ep.q[pq->index].tx.slots / 4))
 		netif_tx_wake_queue(txq);
 	read_unlock(&xp->lock);
 	__netif_tx_unlock(txq);
 
 	read_lock(&xp->lock);
-	while (!READ_ONCE(xp->rx_paused) && done < budget &&
+	while (!READ_ONCE(xp->rx_paused) && !READ_ONCE(xp->hold_data) &&
+	       done < budget &&
 	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
 		/* One copy, out of the ring into the skb's own memory. */
 		skb = xenc_rx_skb(napi, pq->pool, &sp, fh.len);
@@ -194,11 +233,18 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	}
 	xpeer_rx_stats(pq, done - drops, bytes, drops);
 	if (done < budget && napi_complete_done(napi, done)) {
+		bool again, poll;
+
 		read_lock(&xp->lock);
-		if (!READ_ONCE(xp->rx_paused) &&
-		    xenc_ep_rx_rearm(&xp->ep, pq->index))
-			napi_schedule(napi);
+		again = !READ_ONCE(xp->rx_paused) &&
+			xenc_ep_rx_rearm(&xp->ep, pq->index);
+		/* Poll only live queues; CONNECTED restarts the rest. */
+		poll = pq->index < xpeer_nq(xp) && xpeer_polls(xp);
 		read_unlock(&xp->lock);
+		if (again)
+			napi_schedule(napi);
+		else if (poll)
+			xpeer_poll_rearm(pq);
 	}
 	return done;
 }
@@ -216,6 +262,12 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	int rc;
 
 	read_lock(&xp->lock);
+	if (READ_ONCE(xp->hold_data)) {
+		/* A hostile case froze the rings: leave them as it wrote them. */
+		netif_tx_stop_queue(txq);
+		read_unlock(&xp->lock);
+		return NETDEV_TX_BUSY;
+	}
 	/* Offloads changed under an skb validated for the old set. */
 	if (xenc_offload_to_frame(skb, &fh, r->flags_ok, r->max_frame)) {
 		if (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
@@ -307,8 +359,11 @@ static int xpeer_stop(struct net_device *dev)
 	u32 q;
 
 	netif_tx_disable(dev);
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		napi_disable(&xp->q[q].napi);
+		/* A disabled NAPI cannot re-arm it any more. */
+		hrtimer_cancel(&xp->q[q].poll_timer);
+	}
 	return 0;
 }
 
@@ -350,6 +405,7 @@ static void xpeer_uninit(struct net_device *dev)
 	u32 q;
 
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		hrtimer_cancel(&xp->q[q].poll_timer);
 		page_pool_destroy(xp->q[q].pool);
 		netif_napi_del(&xp->q[q].napi);
 	}
@@ -380,7 +436,10 @@ static void xpeer_get_drvinfo(struct net_device *dev,
 	struct xpeer *xp = netdev_priv(dev);
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, XENC_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, xp->shm->id, sizeof(info->bus_info));
+	snprintf(info->fw_version, sizeof(info->fw_version), "abi %u.%u",
+		 XENC_ABI_MAJOR, XENC_ABI_MINOR);
 }
 
 static const struct ethtool_ops xpeer_ethtool_ops = {
@@ -412,7 +471,9 @@ static void xpeer_ep_attach(struct xpeer *xp)
 			    (peer_offloads ? XENC_F_CSUM | XENC_F_GSO : 0),
 		.max_queues = clamp(peer_queues, 1u, (u32)XENC_MAX_QUEUES),
 		.max_frame = XENC_FRAME_MAX,
-		.flags = peer_polling ? XENC_PEER_F_POLLING : 0,
+		/* No vectors: Linux's doorbells could not reach us anyway. */
+		.flags = peer_polling || !xp->shm->nvec ?
+			 XENC_PEER_F_POLLING : 0,
 		.stale_limit = 30,
 	};
 
@@ -489,6 +550,10 @@ static int xpeer_hostile_set(void *data, u64 val)
 	struct xpeer *xp = data;
 
 	write_lock_bh(&xp->lock);
+	if (val && xp->hcase) {
+		write_unlock_bh(&xp->lock);
+		return -EBUSY;
+	}
 	if (val) {
 		xp->hostile_rng = (u32)val ?: 1;
 		xp->hostile_step = 0;
@@ -506,7 +571,66 @@ static int xpeer_hostile_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hostile_fops, xpeer_hostile_get,
 			 xpeer_hostile_set, "%llu\n");
 
-static int xpeer_attach(struct xenc_shm *shm)
+/* Test knob: one protocol violation of the kind written (enum xenc_fault). */
+static int xpeer_inject_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+	int vec;
+
+	write_lock_bh(&xp->lock);
+	vec = xpeer_inject(xp, val & ~XPEER_INJECT_QUIET);
+	write_unlock_bh(&xp->lock);
+	if (vec < 0)
+		return vec;
+	if (!(val & XPEER_INJECT_QUIET))
+		xenc_shm_kick(xp->shm, vec);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_inject_fops, NULL, xpeer_inject_set, "%llu\n");
+
+static int xpeer_hcase_get(void *data, u64 *val)
+{
+	struct xpeer *xp = data;
+
+	*val = READ_ONCE(xp->hcase);
+	return 0;
+}
+
+/*
+ * Test knob: N starts fixed hostile case N (see hostile_cases), 0 ends it.
+ * -EAGAIN while the peer is not connected, -EINVAL for an unknown case or
+ * while another one (or the random walk) runs.
+ */
+static int xpeer_hcase_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+	int err = 0;
+
+	write_lock_bh(&xp->lock);
+	if (val) {
+		err = xpeer_hcase_start(xp, val > U32_MAX ? 0 : (u32)val);
+	} else if (xpeer_hcase_stop(xp)) {
+		/* The peer behaves again: a clean restart of its driver. */
+		if (xp->attached)
+			xenc_ep_detach(&xp->ep);
+		xpeer_ep_attach(xp);
+	}
+	write_unlock_bh(&xp->lock);
+	mod_delayed_work(system_wq, &xp->tick, 0);
+	return err;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hcase_fops, xpeer_hcase_get, xpeer_hcase_set,
+			 "%llu\n");
+
+static int xpeer_hcases_show(struct seq_file *m, void *v)
+{
+	xpeer_hcase_list(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xpeer_hcases);
+
+/* Under RTNL: a peer NIC for @shm; on error the caller keeps @shm. */
+int xpeer_attach(struct xenc_shm *shm)
 {
 	/* Same hash as the xenc side, different locally administered prefix. */
 	u8 mac[ETH_ALEN] = { 0x06, 0x58 };
@@ -522,6 +646,8 @@ static int xpeer_attach(struct xenc_shm *shm)
 	xp = netdev_priv(dev);
 	xp->dev = dev;
 	xp->shm = shm;
+	if (shm->parent)
+		SET_NETDEV_DEV(dev, shm->parent);
 	rwlock_init(&xp->lock);
 	INIT_DELAYED_WORK(&xp->tick, xpeer_tick);
 	h = jhash(shm->id, strlen(shm->id), 0x78656e63);
@@ -536,6 +662,9 @@ static int xpeer_attach(struct xenc_shm *shm)
 		u64_stats_init(&xp->q[q].tx_syncp);
 		u64_stats_init(&xp->q[q].rx_syncp);
 		netif_napi_add(dev, &xp->q[q].napi, xpeer_poll);
+		hrtimer_init(&xp->q[q].poll_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		xp->q[q].poll_timer.function = xpeer_poll_timer_fn;
 		xp->q[q].pool = xenc_rx_pool_create(dev, &xp->q[q].napi,
 						    XENC_RX_POOL_SIZE);
 		if (IS_ERR(xp->q[q].pool)) {
@@ -559,6 +688,11 @@ static int xpeer_attach(struct xenc_shm *shm)
 			    &xpeer_paused_fops);
 	debugfs_create_file("hostile", 0600, xp->dbg, xp,
 			    &xpeer_hostile_fops);
+	debugfs_create_file("inject", 0200, xp->dbg, xp, &xpeer_inject_fops);
+	debugfs_create_file("hostile_case", 0600, xp->dbg, xp,
+			    &xpeer_hcase_fops);
+	debugfs_create_file("hostile_cases", 0400, xp->dbg, NULL,
+			    &xpeer_hcases_fops);
 	schedule_delayed_work(&xp->tick, 0);
 	return 0;
 
@@ -578,7 +712,8 @@ static struct xpeer *xpeer_of(struct xenc_shm *shm)
 	return shm->ctx;
 }
 
-static void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
+/* Under RTNL: leave the region; the NIC is queued on @kill. */
+void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
 {
 	struct xpeer *xp = xpeer_of(shm);
 
@@ -607,12 +742,22 @@ static int __init xpeer_init(void)
 	xpeer_dbg_root = debugfs_create_dir("xenc_peer", NULL);
 	err = xenc_local_register_peer(&xpeer_ops);
 	if (err)
-		debugfs_remove(xpeer_dbg_root);
+		goto err_dbg;
+	err = xpeer_pci_init();
+	if (err)
+		goto err_local;
+	return 0;
+
+err_local:
+	xenc_local_unregister_peer(&xpeer_ops);
+err_dbg:
+	debugfs_remove(xpeer_dbg_root);
 	return err;
 }
 
 static void __exit xpeer_exit(void)
 {
+	xpeer_pci_exit();
 	xenc_local_unregister_peer(&xpeer_ops);
 	debugfs_remove(xpeer_dbg_root);
 }
@@ -622,3 +767,5 @@ module_exit(xpeer_exit);
 MODULE_DESCRIPTION("xenc test peer: the co-kernel endpoint as a Linux NIC");
 MODULE_AUTHOR("xenc developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XENC_VERSION);
+MODULE_INFO(abi, __stringify(XENC_ABI_MAJOR) "." __stringify(XENC_ABI_MINOR));

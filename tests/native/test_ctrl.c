@@ -563,6 +563,56 @@ static void heartbeat_host(void)
 	link_free(&l);
 }
 
+/*
+ * Staleness counts from the connect.  A peer that was away longer than the
+ * limit re-attaches and connects before its first tick: its heartbeat word
+ * still holds the old value, and Linux must not call it stale at once (the
+ * guest's 100-detach test saw "link down: peer heartbeat stale" right after
+ * such reconnects).
+ */
+static void heartbeat_after_reconnect(void)
+{
+	struct xenc_layout lay;
+	struct link l;
+	u32 i;
+
+	TST_CHECK(!link_connect(&l, 4 * MiB, 0, 1));
+	TST_EQ(xenc_ep_tick(&l.ep), XENC_EP_NONE);
+	xenc_ep_detach(&l.ep);
+	TST_EQ(xenc_host_poll(&l.h), XENC_EV_DISCONNECTED);
+	xenc_host_set_state(&l.h, XENC_LINUX_RESET);
+	for (i = 0; i < 5; i++)
+		xenc_host_heartbeat(&l.h, 3);
+	TST_EQ(xenc_ep_attach(&l.ep, l.rg.base, l.rg.size, &l.cfg, link_notify,
+			      &l, l.cookie + 1), XENC_OK);
+	TST_EQ(xenc_host_poll(&l.h), XENC_EV_PEER_HELLO);
+	TST_CHECK(!link_layout(&lay, l.rg.size, 1, 2048, 64, 64, 1514));
+	TST_EQ(xenc_host_offer(&l.h, &lay), XENC_OK);
+	TST_EQ(xenc_ep_poll(&l.ep), XENC_EP_CONNECTED);
+	TST_EQ(xenc_host_poll(&l.h), XENC_EV_CONNECTED);
+	/* The limit applies afresh: three silent beats, not zero. */
+	TST_CHECK(!xenc_host_heartbeat(&l.h, 3));
+	TST_CHECK(!xenc_host_heartbeat(&l.h, 3));
+	TST_CHECK(xenc_host_heartbeat(&l.h, 3));
+	/* And the peer's view of Linux likewise restarts at the connect. */
+	l.ep.cfg.stale_limit = 3;
+	l.ep.linux_hb_stale = 7;
+	xenc_ep_detach(&l.ep);
+	TST_EQ(xenc_ep_attach(&l.ep, l.rg.base, l.rg.size, &l.cfg, link_notify,
+			      &l, l.cookie + 2), XENC_OK);
+	l.ep.cfg.stale_limit = 3;
+	for (i = 0; i < 5; i++)
+		TST_EQ(xenc_ep_tick(&l.ep), XENC_EP_NONE);
+	TST_EQ(xenc_host_poll(&l.h), XENC_EV_DISCONNECTED);
+	xenc_host_set_state(&l.h, XENC_LINUX_RESET);
+	TST_EQ(xenc_host_poll(&l.h), XENC_EV_PEER_HELLO);
+	TST_EQ(xenc_host_offer(&l.h, &lay), XENC_OK);
+	TST_EQ(xenc_ep_poll(&l.ep), XENC_EP_CONNECTED);
+	TST_EQ(xenc_ep_tick(&l.ep), XENC_EP_NONE);
+	TST_CHECK(xenc_ep_connected(&l.ep));
+	link_free(&l);
+}
+
 /* The peer watches Linux's heartbeat (ep_tick with stale_limit). */
 static void heartbeat_peer(void)
 {
@@ -783,6 +833,7 @@ int main(void)
 	TST_RUN(multi_queue);
 	TST_RUN(heartbeat_host);
 	TST_RUN(heartbeat_peer);
+	TST_RUN(heartbeat_after_reconnect);
 	TST_RUN(features);
 	TST_RUN(attach_early);
 	TST_RUN(polling);
