@@ -94,9 +94,14 @@ changes() {
 	[ "$c" -ge $(($1 + 2)) ] && [ "$k" = 1 ]
 }
 
-DB="q0_tx_doorbells_sent q0_tx_doorbells_suppressed q0_rx_doorbells_sent q0_rx_doorbells_suppressed q0_doorbells_received q0_napi_polls"
-event tx "q0_tx_packets q0_tx_bytes" "$DB" send lnx 10.9.0.2 5 100
-event rx "q0_rx_packets q0_rx_bytes q0_napi_polls q0_doorbells_received q0_rx_doorbells_(sent|suppressed)" \
+# Traffic moves the doorbell counters, and the checksum offload ones when
+# negotiated (UDP from a netns is CHECKSUM_PARTIAL: it crosses as such).
+DB="q0_tx_doorbells_sent q0_tx_doorbells_suppressed q0_rx_doorbells_sent q0_rx_doorbells_suppressed q0_doorbells_received q0_napi_polls q0_tx_csum_offload q0_rx_csum_offload doorbells_per_gbit"
+has() { [[ $neg == *" $1"* ]]; }
+txcs= rxcs=
+has csum && txcs=q0_tx_csum_offload rxcs=q0_rx_csum_offload
+event tx "q0_tx_packets q0_tx_bytes $txcs" "$DB" send lnx 10.9.0.2 5 100
+event rx "q0_rx_packets q0_rx_bytes q0_napi_polls q0_doorbells_received q0_rx_doorbells_(sent|suppressed) $rxcs" \
 	"$DB" send cok0 10.9.0.1 5 100
 
 # The peer stops consuming: the ring fills and the queue stops (the sender
@@ -150,7 +155,6 @@ fault() {
 	wait_for 30 changes "$c0"
 }
 RESET="link_disconnects link_connects"
-has() { [[ $neg == *" $1"* ]]; }
 csum=csum gso=gso
 has csum || csum=flags
 has gso || gso=flags
