@@ -10,8 +10,14 @@
  *
  * Metadata from the other side goes through virtio_net_hdr_to_skb(), the
  * parser tun, tap and af_packet use for untrusted headers, and the skb is
- * marked SKB_GSO_DODGY so that the GSO layer re-checks its headers.
+ * marked SKB_GSO_DODGY so that the GSO layer re-checks its headers, unless
+ * they pass the checks GRO applies to what it merges.
  */
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
 #include "xenc_skb.h"
 #include "xenc_compat_linux.h"
 
@@ -114,6 +120,57 @@ netdev_features_t xenc_offload_check(struct sk_buff *skb, u16 flags_ok,
 EXPORT_SYMBOL_GPL(xenc_offload_check);
 
 /*
+ * A DODGY GSO skb is segmented in software by every device without
+ * NETIF_F_GSO_ROBUST (veth, most NICs) even where it could go on whole.
+ * A TCP frame whose headers check out here the way GRO checks what it
+ * merges (plain IPv4 or IPv6, the TCP header where csum_start says, all
+ * lengths consistent, no SYN/RST/URG/CWR) is what GRO would have built:
+ * trust it like GRO's output and give it an exact gso_segs.  Anything
+ * else stays DODGY, for the GSO layer to re-check.
+ */
+static void xenc_gso_trust(struct sk_buff *skb)
+{
+	struct skb_shared_info *si = skb_shinfo(skb);
+	u32 start = skb_checksum_start_offset(skb), hlen;
+	const struct ethhdr *eth;
+	const struct tcphdr *th;
+
+	if (!(si->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) ||
+	    (si->gso_type & ~(SKB_GSO_TCPV4 | SKB_GSO_TCPV6 | SKB_GSO_DODGY)))
+		return;
+	if (!pskb_may_pull(skb, start + sizeof(*th)))
+		return;
+	eth = (const struct ethhdr *)skb->data;
+	if (si->gso_type & SKB_GSO_TCPV4) {
+		const struct iphdr *iph = (const struct iphdr *)(eth + 1);
+
+		if (eth->h_proto != htons(ETH_P_IP) ||
+		    start != ETH_HLEN + sizeof(*iph) || iph->version != 4 ||
+		    iph->ihl != 5 || iph->protocol != IPPROTO_TCP ||
+		    ntohs(iph->tot_len) != skb->len - ETH_HLEN ||
+		    (iph->frag_off & htons(IP_MF | IP_OFFSET)) ||
+		    ip_fast_csum(iph, iph->ihl))
+			return;
+	} else {
+		const struct ipv6hdr *ip6 = (const struct ipv6hdr *)(eth + 1);
+
+		if (eth->h_proto != htons(ETH_P_IPV6) ||
+		    start != ETH_HLEN + sizeof(*ip6) || ip6->version != 6 ||
+		    ip6->nexthdr != IPPROTO_TCP ||
+		    ntohs(ip6->payload_len) != skb->len - start)
+			return;
+	}
+	th = (const struct tcphdr *)(skb->data + start);
+	hlen = start + __tcp_hdrlen(th);
+	if (th->doff < 5 || th->syn || th->rst || th->urg || th->cwr ||
+	    hlen >= skb->len || !pskb_may_pull(skb, hlen))
+		return;
+	si = skb_shinfo(skb);	/* the pull may have moved the head */
+	si->gso_segs = DIV_ROUND_UP(skb->len - hlen, si->gso_size);
+	si->gso_type &= ~SKB_GSO_DODGY;
+}
+
+/*
  * Apply a received frame's metadata (already checked by the ring core) to
  * its skb, whose data still starts at the Ethernet header.  -EINVAL if it
  * does not match the packet: the frame must be dropped.
@@ -148,6 +205,8 @@ int xenc_offload_from_frame(struct sk_buff *skb,
 	if (h.flags) {
 		if (xenc_vnet_hdr_to_skb(skb, &h, udp_l4))
 			return -EINVAL;
+		if (skb_is_gso(skb))
+			xenc_gso_trust(skb);
 	} else if (fh->flags & XENC_FRAME_DATA_VALID) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}
