@@ -7,7 +7,10 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
 #include "xenc.h"
 #include "xenc_ep.h"
 
@@ -315,6 +318,175 @@ static void dt_peer_polling(struct kunit *test)
 	KUNIT_EXPECT_GE(test, u64_stats_read(&q->txs.kicks_suppressed), 20ull);
 }
 
+/* Re-attach the peer with checksum and GSO offloads on offer. */
+static void dt_offloads_on(struct kunit *test, struct dt_ctx *c)
+{
+	struct xenc_ep_config cfg = c->ep.cfg;
+
+	xenc_ep_detach(&c->ep);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_down));
+	cfg.features |= XENC_F_CSUM | XENC_F_GSO;
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 5);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
+	KUNIT_ASSERT_EQ(test, c->ep.features & (XENC_F_CSUM | XENC_F_GSO),
+			XENC_F_CSUM | XENC_F_GSO);
+}
+
+/* The next frame the peer receives, its header in @fh. */
+static bool dt_peer_fh(struct dt_ctx *c, struct xenc_frame_hdr *fh)
+{
+	struct xenc_span sp;
+	u16 proto = 0;
+
+	do {
+		if (!dt_wait(c, dt_frame_ready) ||
+		    xenc_ep_recv(&c->ep, 0, fh, &sp) != XENC_OK)
+			return false;
+		xenc_span_read(&sp, 12, &proto, sizeof(proto));
+		xenc_ep_recv_done(&c->ep, 0, fh);
+		xenc_ep_recv_flush(&c->ep, 0);
+	} while (proto != htons(DT_ETHERTYPE));
+	return true;
+}
+
+/*
+ * Transmit: a CHECKSUM_PARTIAL skb crosses with its offsets; one whose
+ * offsets the ring would refuse gets its checksum from the stack instead.
+ */
+static void dt_tx_offload(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_frame_hdr fh;
+	struct sk_buff *skb;
+
+	dt_offloads_on(test, c);
+	KUNIT_EXPECT_TRUE(test, c->dev->features & NETIF_F_HW_CSUM);
+	KUNIT_EXPECT_TRUE(test, c->dev->features & NETIF_F_TSO);
+
+	skb = dt_skb(c->dev, 200, 1);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + 40;
+	skb->csum_offset = 6;
+	KUNIT_ASSERT_EQ(test, NET_XMIT_SUCCESS, dev_queue_xmit(skb));
+	KUNIT_ASSERT_TRUE(test, dt_peer_fh(c, &fh));
+	KUNIT_EXPECT_EQ(test, fh.flags, XENC_FRAME_CSUM_PARTIAL);
+	KUNIT_EXPECT_EQ(test, fh.csum_start, 40);
+	KUNIT_EXPECT_EQ(test, fh.csum_offset, 6);
+
+	/* Inside the Ethernet header: never published as such. */
+	skb = dt_skb(c->dev, 200, 2);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + 10;
+	skb->csum_offset = 0;
+	KUNIT_ASSERT_EQ(test, NET_XMIT_SUCCESS, dev_queue_xmit(skb));
+	KUNIT_ASSERT_TRUE(test, dt_peer_fh(c, &fh));
+	KUNIT_EXPECT_EQ(test, fh.flags, 0);
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(c->dev));
+}
+
+/* An Ethernet/IPv4/TCP frame, 20-byte headers, @len bytes in all. */
+static void dt_tcp4(u8 *f, u32 len)
+{
+	struct iphdr *iph = (struct iphdr *)(f + ETH_HLEN);
+	struct ethhdr *eth = (struct ethhdr *)f;
+	struct tcphdr *th = (struct tcphdr *)(iph + 1);
+
+	memset(f, 0, len);
+	eth_broadcast_addr(eth->h_dest);
+	eth_random_addr(eth->h_source);
+	eth->h_proto = htons(ETH_P_IP);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(len - ETH_HLEN);
+	iph->saddr = htonl(0x0a090063);
+	iph->daddr = htonl(0x0a0900fe);
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	th->doff = 5;
+	th->ack = 1;
+}
+
+static u64 dt_rx_done(struct dt_ctx *c)
+{
+	struct xenc_priv *priv = netdev_priv(c->dev);
+
+	return dt_rx_packets(c) +
+	       u64_stats_read(&priv->queues[0].rxs.drop_offload);
+}
+
+/*
+ * Receive: metadata that passes the ring's checks but contradicts the
+ * packet is dropped and counted as a peer fault, without a link reset;
+ * metadata that fits is taken.
+ */
+static void dt_rx_offload(struct kunit *test)
+{
+	static const struct {
+		u16 flags, start, off, gso_size;
+		bool ok;
+	} cases[] = {
+		{ XENC_FRAME_CSUM_PARTIAL, 34, 16, 0, true },
+		/* The L4 header cannot start inside the IPv4 header. */
+		{ XENC_FRAME_CSUM_PARTIAL, 14, 16, 0, false },
+		{ XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO, 34, 16, 1000, true },
+		/* TCP segmentation, but the checksum is not TCP's. */
+		{ XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO, 34, 6, 1000, false },
+	};
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct xenc_queue *q = &priv->queues[0];
+	u64 bad0, csum0, done0, good0, gso0;
+	u32 i, t, len = 3000;
+	u8 *f;
+
+	dt_offloads_on(test, c);
+	f = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct xenc_frame_hdr fh = {
+			.len = len, .flags = cases[i].flags,
+			.csum_start = cases[i].start,
+			.csum_offset = cases[i].off,
+			.gso_size = cases[i].gso_size,
+			.gso_type = cases[i].gso_size ? XENC_GSO_TCPV4 : 0,
+		};
+		struct xenc_span sp;
+		u64 want;
+
+		bad0 = atomic64_read(&priv->faults[XENC_FAULT_CSUM]) +
+		       atomic64_read(&priv->faults[XENC_FAULT_GSO]);
+		csum0 = u64_stats_read(&q->rxs.csum_offload);
+		gso0 = u64_stats_read(&q->rxs.gso_frames);
+		good0 = dt_rx_packets(c);
+		done0 = dt_rx_done(c);
+		dt_tcp4(f, len);
+		KUNIT_ASSERT_EQ(test, XENC_OK,
+				xenc_ep_send(&c->ep, 0, &fh, &sp));
+		xenc_span_from_buf(&sp, f);
+		xenc_ep_flush(&c->ep, 0);
+		want = done0 + 1;
+		for (t = 0; t < 500 && dt_rx_done(c) < want; t++)
+			msleep(20);
+		KUNIT_EXPECT_EQ_MSG(test, dt_rx_done(c), want, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, dt_rx_packets(c) - good0,
+				    (u64)cases[i].ok, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic64_read(&priv->faults[XENC_FAULT_CSUM]) +
+				    atomic64_read(&priv->faults[XENC_FAULT_GSO]) -
+				    bad0, (s64)!cases[i].ok, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, u64_stats_read(&q->rxs.csum_offload) -
+				    csum0, (u64)cases[i].ok, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, u64_stats_read(&q->rxs.gso_frames) -
+				    gso0, (u64)(cases[i].ok && cases[i].gso_size),
+				    "case %u", i);
+		KUNIT_EXPECT_TRUE(test, netif_carrier_ok(c->dev));
+	}
+}
+
 /* All ethtool -S counters of a device, by name. */
 struct dt_counters {
 	int n;
@@ -496,6 +668,8 @@ static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_carrier),
 	KUNIT_CASE_SLOW(dt_counters_tx),
 	KUNIT_CASE_SLOW(dt_peer_polling),
+	KUNIT_CASE_SLOW(dt_tx_offload),
+	KUNIT_CASE_SLOW(dt_rx_offload),
 	{}
 };
 
