@@ -53,7 +53,7 @@ nscarrier() { ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null | g
 # One ethtool -S counter of a device (in the current namespace).
 stat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2 }'; }
 # Sum of one per-queue counter over all queues.
-qstat() { ethtool -S "$1" | awk -v k="_$2:" 'index($1, k) && $1 ~ /^q[0-9]+_/ { s += $2 } END { print s + 0 }'; }
+qstat() { ethtool -S "$1" | awk -v k="_$2:" 'index($1, k) && $1 ~ /^q[0-9]+_/ { s += $2 } END { printf "%.0f\n", s }'; }
 # The counters ip -s link shows: link_stat NS DEV rx|tx packets|bytes|dropped
 link_stat() {
 	local ns=$1 dev=$2 dir=$3 what=$4
