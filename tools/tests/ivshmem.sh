@@ -102,21 +102,14 @@ for dir in "" -R; do
 	check "udp-64k${dir:-}-no-loss" udp_ok "$j"
 done
 
-# A file crosses intact, both ways.
+# A file crosses intact (1 MB: each ring wraps a few times).
 head -c 1M /dev/urandom >/tmp/ivshmem-src
-want=$(sha256sum </tmp/ivshmem-src)
-xfer() {
-	local from=$1 to=$2 addr=$3 srv
-	rm -f /tmp/ivshmem-dst
-	ip netns exec "$to" timeout 600 nc -l 5301 >/tmp/ivshmem-dst &
-	srv=$!
-	wait_for 10 bash -c "ip netns exec $to ss -ltn | grep -q ':5301 '"
-	ip netns exec "$from" timeout 600 nc -N "$addr" 5301 </tmp/ivshmem-src
-	wait "$srv"
-	[ "$(sha256sum </tmp/ivshmem-dst)" = "$want" ]
-}
-check nc-sha256-lnx-to-cok xfer lnx cok 10.9.0.2
-check nc-sha256-cok-to-lnx xfer cok lnx 10.9.0.1
+ip netns exec cok timeout 600 nc -l 5301 >/tmp/ivshmem-dst &
+srv=$!
+wait_for 10 bash -c "ip netns exec cok ss -ltn | grep -q ':5301 '"
+ip netns exec lnx timeout 600 nc -N 10.9.0.2 5301 </tmp/ivshmem-src
+wait "$srv"
+check nc-sha256 test "$(sha256sum </tmp/ivshmem-src)" = "$(sha256sum </tmp/ivshmem-dst)"
 rm -f /tmp/ivshmem-src /tmp/ivshmem-dst
 check no-doorbells-sent test "$(qstat "$x" tx_doorbells_sent)" -eq 0
 check no-doorbells-received test "$(qstat "$x" doorbells_received)" -eq 0
