@@ -110,6 +110,7 @@ struct xenc_queue {
 	u32 tx_unkicked;		/* frames published since last kick */
 	u32 bql_done;			/* tx slots reported complete to BQL */
 	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
+	u32 poll_shift;			/* polling: idle backoff, NAPI only */
 	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
 } ____cacheline_aligned_in_smp;
 
@@ -217,7 +218,7 @@ void xenc_kick(struct xenc_priv *priv, u32 vector);
 void xenc_coalesce_init(struct xenc_queue *q);
 void xenc_coalesce_stop(struct xenc_queue *q);
 void xenc_coalesce_apply(struct xenc_priv *priv);
-bool xenc_rx_rearm(struct xenc_queue *q);
+bool xenc_rx_rearm(struct xenc_queue *q, int done);
 bool xenc_tx_coalesce_kick(struct xenc_queue *q, u32 frames, bool urgent);
 int xenc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 		      struct kernel_ethtool_coalesce *kec,
@@ -246,6 +247,10 @@ void xenc_stats_setup(struct net_device *dev);
 /* pci.c */
 int xenc_pci_init(void);
 void xenc_pci_exit(void);
+
+/* phys.c */
+int xenc_phys_dev_init(void);
+void xenc_phys_dev_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;

@@ -59,8 +59,8 @@ MODULE_PARM_DESC(ivshmem_selftest_ms,
 #define IVSHMEM_ID_VALID	0x80000000u
 
 struct xenc_ivshmem_ids {
-	u32 id[2];		/* IVSHMEM_ID_VALID | IVPosition, 0: absent */
-	u32 nvec[2];		/* vectors, for a mismatch warning */
+	__le32 id[2];		/* IVSHMEM_ID_VALID | IVPosition, 0: absent */
+	__le32 nvec[2];		/* vectors, for a mismatch warning */
 };
 
 struct xenc_ivshmem;
@@ -115,7 +115,7 @@ static void xenc_ivshmem_kick(struct xenc_shm *shm, u32 vector)
 		id = fixed;
 	} else {
 		/* Peer-written: any value only picks whom QEMU interrupts. */
-		id = READ_ONCE(iv->ids->id[!iv->role]);
+		id = le32_to_cpu(READ_ONCE(iv->ids->id[!iv->role]));
 		if (!(id & IVSHMEM_ID_VALID))
 			return;
 	}
@@ -311,10 +311,11 @@ static void xenc_ivshmem_setup_doorbell(struct xenc_ivshmem *iv)
 			 xenc_ivshmem_selftest_ms, pos);
 		xenc_ivshmem_free_irqs(iv);
 	}
-	WRITE_ONCE(iv->ids->nvec[iv->role], iv->shm.nvec);
+	WRITE_ONCE(iv->ids->nvec[iv->role], cpu_to_le32(iv->shm.nvec));
 	/* Release: the other side that sees our ID sees our vector count. */
-	smp_store_release(&iv->ids->id[iv->role], IVSHMEM_ID_VALID | pos);
-	other = READ_ONCE(iv->ids->nvec[!iv->role]);
+	smp_store_release(&iv->ids->id[iv->role],
+			  cpu_to_le32(IVSHMEM_ID_VALID | pos));
+	other = le32_to_cpu(READ_ONCE(iv->ids->nvec[!iv->role]));
 	if (other && iv->shm.nvec && other != iv->shm.nvec)
 		pci_warn(pdev, "other side has %u vectors, we have %u: give both devices the same vectors=N\n",
 			 other, iv->shm.nvec);
@@ -392,7 +393,7 @@ void xenc_ivshmem_destroy(struct xenc_shm *shm)
 	WARN_ON_ONCE(READ_ONCE(shm->handler));
 	/* Our ID goes stale with us: nobody should ring it any more. */
 	if (iv->ids)
-		WRITE_ONCE(iv->ids->id[iv->role], 0);
+		WRITE_ONCE(iv->ids->id[iv->role], cpu_to_le32(0));
 	xenc_ivshmem_free_irqs(iv);
 	kref_put(&iv->ref, xenc_ivshmem_release);
 }

@@ -16,6 +16,7 @@ struct xpeer_queue {
 	struct napi_struct napi;
 	struct hrtimer poll_timer;	/* polling mode: re-polls the rings */
 	struct page_pool *pool;		/* large receive frames */
+	u32 poll_shift;			/* idle backoff of that timer */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets ____cacheline_aligned_in_smp;
@@ -67,5 +68,8 @@ void xpeer_pci_exit(void);
 /* inject: write a kind, plus XPEER_INJECT_QUIET to skip the doorbell. */
 #define XPEER_INJECT_QUIET	0x100
 int xpeer_inject(struct xpeer *xp, u32 kind);
+/* peer_phys.c: the physical-region binding (phys_region=). */
+int xpeer_phys_init(void);
+void xpeer_phys_exit(void);
 
 #endif /* XENC_PEER_H */

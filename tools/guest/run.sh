@@ -14,6 +14,7 @@
 # env: OUTDIR (default: new mktemp -d, printed), XENC_KFLAVOR, XENC_CACHE,
 #   XENC_KMEMLEAK=0 (skip the final kmemleak scans, ~12 s on debug),
 #   XENC_GUEST_ACPI (kernel ACPI option, default acpi=noirq; see below).
+#   XENC_GUEST_ACPI_IRQ=1 (boot without acpi=noirq: APIC, SMP and MSI).
 # Builds the kernel first if it is not cached (build-kernel.sh).
 #
 # Exit: the script's rc if the run was clean; 1 if the kernel log has a
@@ -85,7 +86,8 @@ cmdline+=" init=$here/init.sh reboot=t panic=-1 softlockup_panic=0"
 # Without CONFIG_X86_MPPARSE, acpi=noirq also disables the local APIC, so
 # the guest runs on one CPU; XENC_GUEST_ACPI= (empty) trades a slow boot
 # for every CPU (make bench does).
-cmdline+=" ${XENC_GUEST_ACPI-acpi=noirq}"
+[ "${XENC_GUEST_ACPI_IRQ:-0}" = 1 ] ||
+	cmdline+=" ${XENC_GUEST_ACPI-acpi=noirq}"
 [ ${#append[@]} -gt 0 ] && cmdline+=" ${append[*]}"
 
 # shellcheck disable=SC2054 # commas are QEMU option syntax
