@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install the host packages xenc needs (kernel build, QEMU guest, and the
-# host tools the 9p-root guest borrows: ping, socat, nc, iperf3, ...).
+# host tools the 9p-root guest borrows: ping, socat, nc, iperf3, ...;
+# python3-yaml for the kernel tree's ynl netlink tool).
 # Idempotent: a single dpkg-query when everything is already installed.
 set -euo pipefail
 
@@ -8,7 +9,7 @@ pkgs=(
 	linux-source-6.12 linux-headers-amd64 qemu-system-x86 busybox-static
 	iproute2 ethtool iperf3 sparse dkms gnuplot-nox iputils-ping socat
 	netcat-openbsd bc flex bison libelf-dev libssl-dev cpio kmod python3
-	clang libclang-rt-14-dev gcc make xz-utils jq libbpf-dev
+	clang libclang-rt-14-dev gcc make xz-utils jq libbpf-dev python3-yaml
 )
 
 # One dpkg-query for all; it exits 1 (and skips the row) for packages it
