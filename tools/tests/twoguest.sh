@@ -129,7 +129,7 @@ tcp2 2g-vxlan-iperf3-tcp nd1 nd2
 ip netns exec vm1 iperf3 -c "$COK" -t 60 >/dev/null 2>&1 &
 ipid=$!
 tx0=$(link_stat "" "$dev" tx packets)
-wait_for 20 tx_beyond $((tx0 + 100))
+check 2g-kill-b-mid-stream wait_for 20 tx_beyond $((tx0 + 100))
 check 2g-kill-b-requested host_req "kill b"
 check 2g-kill-b-carrier-down wait_for 60 carrier "$dev" 0
 ethtool "$dev" >"$OUT/2g-kill-ethtool.txt"
