@@ -21,7 +21,7 @@ DEB_KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
 
 .PHONY: all modules deps kernel check demo clean native-test bench-ring \
 	lint build-6.1 cokernel-freestanding guest-test checkpatch sparse \
-	kunit-only
+	kunit-only ivshmem-doorbell-check
 
 all: modules
 
@@ -45,7 +45,7 @@ include cokernel/cokernel.mk
 include tools/lint.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules
+guest-test: modules ivshmem-server
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 
@@ -54,6 +54,10 @@ guest-test: modules
 twoguest-test: modules
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/twoguest-check.sh $(RESULTS)/twoguest.txt
+
+# ivshmem-doorbell with real MSI-X interrupts (a guest with ACPI IRQs).
+ivshmem-doorbell-check: modules ivshmem-server
+	@$(TOP)/tools/tests/ivshmem-doorbell-check.sh
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

@@ -88,4 +88,9 @@ struct xenc_shm *xenc_ivshmem_create(struct pci_dev *pdev, const char *name,
 				     enum xenc_shm_role role);
 void xenc_ivshmem_destroy(struct xenc_shm *shm);
 
+/* Physical-region transport (phys.c): a reserved range both kernels map. */
+int xenc_phys_parse(const char *spec, phys_addr_t *addr, u64 *size);
+struct xenc_shm *xenc_phys_create(phys_addr_t addr, u64 size);
+void xenc_phys_destroy(struct xenc_shm *shm);
+
 #endif /* XENC_SHM_H */
