@@ -6,19 +6,25 @@
 # master enclave"; the others are co-kernels.  Every guest runs SCRIPT and
 # tells its role from $XENC_GUEST.
 #
-# usage: run2.sh [--layout "a=0 b=0"] [--timeout SECS] [--mem SIZE]
-#                [--shm-size SIZE] [--ignore REGEX] [-v] -- SCRIPT [ARGS...]
+# usage: run2.sh [--layout "a=0 b=0"] [--doorbell VECTORS] [--timeout SECS]
+#                [--mem SIZE] [--shm-size SIZE] [--ignore REGEX] [-v]
+#                -- SCRIPT [ARGS...]
 #   --layout   guests and the regions each maps, in PCI order; a region
 #              shared by two guests is the link between them.  Default
 #              "a=0 b=0"; "a=0,1 b=0 c=1" is three guests, "a=" one guest
 #              without regions.  Region i sits at PCI 0000:00:(0x10+i).0.
+#   --doorbell ivshmem-doorbell with VECTORS MSI-X vectors instead of
+#              ivshmem-plain: one tools/ivshmem-server per region (built on
+#              demand) hands the guests the memory and each other's eventfds;
+#              the guests boot with ACPI IRQs (XENC_GUEST_ACPI_IRQ=1: MSI).
 #   --mem      per guest (default 1280M: the debug kernel's KASAN needs 1G).
 #   --shm-size per region, a power of two (default 4M).
 #   -v         stream guest a's console (all consoles are in OUTDIR).
 # env: OUTDIR (default: new mktemp -d), XENC_* (passed to every guest).
 #
 # In each guest: XENC_GUEST (a, b, ...), XENC_BOOT (1, 2, ... per guest),
-# XENC_REGIONS (this guest's region numbers), XENC_LAYOUT, and the host
+# XENC_REGIONS (this guest's region numbers), XENC_LAYOUT, XENC_VECTORS
+# (0 for ivshmem-plain), and the host
 # directory $OUTDIR/sync as 9p tag "xenc-sync" (tools/tests/sync.sh mounts
 # it and has the helpers).  A guest asks the host to kill another guest
 # (QEMU SIGKILLed: the kernel vanishes without a word) or to boot it again
@@ -33,13 +39,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-layout="a=0 b=0" timeout=900 mem=1280M shm_size=4M verbose=0
+layout="a=0 b=0" timeout=900 mem=1280M shm_size=4M verbose=0 vectors=0
 ignore=()
 
 usage() { sed -n '2,/^set -e/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--layout) layout=$2; shift 2 ;;
+	--doorbell) vectors=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--shm-size) shm_size=$2; shift 2 ;;
@@ -80,6 +87,8 @@ echo "run2.sh: OUTDIR=$OUTDIR" >&2
 # Unique host names: other runs (and other users) share /dev/shm and ports.
 tag=xenc-run2-$(id -u)-$$
 shm_path() { echo "/dev/shm/$tag-$1"; }
+# UNIX socket paths are short (108 bytes): not under OUTDIR.
+sock_path() { echo "/tmp/$tag-$1.sock"; }
 # Two free UDP ports on loopback for the a<->b link.
 free_port() {
 	local p
@@ -93,6 +102,7 @@ port_b=$(free_port)
 [ "$port_b" != "$port_a" ] || port_b=$((port_a + 1))
 
 declare -A runpid=() boots=() killed=()
+servers=()
 
 cleanup() {
 	local g
@@ -100,8 +110,9 @@ cleanup() {
 	for g in "${!runpid[@]}"; do
 		qemu_kill "$g" 2>/dev/null || true
 	done
+	for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	for ((r = 0; r < nreg; r++)); do rm -f "$(shm_path "$r")"; done
+	for ((r = 0; r < nreg; r++)); do rm -f "$(shm_path "$r")" "$(sock_path "$r")"; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -110,6 +121,23 @@ for ((r = 0; r < nreg; r++)); do
 	rm -f "$(shm_path "$r")"
 	truncate -s "$shm_size" "$(shm_path "$r")"
 done
+if [ "$vectors" -gt 0 ]; then
+	# MSI needs the local APIC, which acpi=noirq takes away on this kernel
+	# (run.sh); ACPI's IRQ link probing then stalls PID 1 for a while at
+	# boot under TCG, which the soft-lockup detector reports.
+	export XENC_GUEST_ACPI_IRQ=1
+	ignore+=(--ignore 'soft lockup - CPU#[0-9]+ stuck for [0-9]+s! \[swapper/0:1\]')
+	make -s -C "$here/../.." ivshmem-server >&2
+	for ((r = 0; r < nreg; r++)); do
+		"$here/../../build/ivshmem-server" -S "$(sock_path "$r")" -M "$(shm_path "$r")" \
+			-l "$shm_size" -n "$vectors" -v 2>"$OUTDIR/ivshmem-server-$r.log" &
+		servers+=($!)
+	done
+	for ((r = 0; r < nreg; r++)); do
+		for _ in {1..50}; do [ -S "$(sock_path "$r")" ] && break; sleep 0.1; done
+		[ -S "$(sock_path "$r")" ] || { echo "run2.sh: ivshmem-server $r did not start" >&2; exit 1; }
+	done
+fi
 
 # tsc=unstable: with several TCG guests on a loaded host the kernel's TSC
 # calibration against the PIT goes wrong (seen: 218 MHz for 2.6 GHz), guest
@@ -118,11 +146,16 @@ done
 
 # QEMU arguments of guest $1: its regions, the sync dir, the a<->b link.
 extra_of() {
-	local g=$1 r n=0 x=""
+	local g=$1 r addr x=""
 	for r in ${regions_of[$g]}; do
-		x+=" -object memory-backend-file,id=xr$r,size=$shm_size,share=on,mem-path=$(shm_path "$r")"
-		x+=" -device ivshmem-plain,memdev=xr$r,addr=$(printf 0x%x $((0x10 + r)))"
-		n=$((n + 1))
+		addr=$(printf 0x%x $((0x10 + r)))
+		if [ "$vectors" -gt 0 ]; then
+			x+=" -chardev socket,id=xr$r,path=$(sock_path "$r")"
+			x+=" -device ivshmem-doorbell,chardev=xr$r,vectors=$vectors,addr=$addr"
+		else
+			x+=" -object memory-backend-file,id=xr$r,size=$shm_size,share=on,mem-path=$(shm_path "$r")"
+			x+=" -device ivshmem-plain,memdev=xr$r,addr=$addr"
+		fi
 	done
 	x+=" -fsdev local,id=xsync,path=$sync,security_model=none"
 	x+=" -device virtio-9p-pci,fsdev=xsync,mount_tag=xenc-sync"
@@ -148,7 +181,7 @@ boot() {
 	echo "run2.sh: $(date +%T) booting guest $g ($g$n)" >&2
 	rm -f "$sync/ev.down.$g"
 	OUTDIR=$dir XENC_GUEST=$g XENC_BOOT=$n XENC_REGIONS="${regions_of[$g]}" \
-		XENC_LAYOUT="$layout" \
+		XENC_LAYOUT="$layout" XENC_VECTORS=$vectors \
 		"$here/run.sh" $q --timeout "$timeout" --smp 1 --mem "$mem" --append tsc=unstable \
 		"${ignore[@]}" --qemu-extra "$(extra_of "$g") -pidfile $dir/qemu.pid" \
 		-- "$@" >"$dir/run.log" 2>&1 &

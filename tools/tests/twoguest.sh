@@ -82,6 +82,17 @@ check 2g-ping-large-cok-to-lnx ep_exec vm2 ping -c 1 -s 30000 -W 5 "$LNX"
 tcp2 2g-iperf3-tcp vm1 vm2
 tcp2 2g-iperf3-tcp-R vm1 vm2 -R
 
+# ivshmem-doorbell (run2.sh --doorbell): real interrupts both ways.
+b_irqs() {
+	b awk '/xenc-/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' \
+		/proc/interrupts
+}
+if [ "${XENC_VECTORS:-0}" -gt 0 ]; then
+	check 2g-doorbell-not-polling bash -c "ethtool --show-priv-flags $dev | grep -q '^polling *: off'"
+	check 2g-doorbell-irqs-in-a test "$(qstat "$dev" doorbells_received)" -gt 0
+	check 2g-doorbell-irqs-in-b test "$(b_irqs)" -gt 0
+fi
+
 # Rates this path sustains on a loaded 2-core TCG host; nothing lost.
 udp() {
 	local rate=$1 len=$2 j=$OUT/2g-udp-$1-$2.json e0 tx0 rx0
@@ -118,7 +129,7 @@ tcp2 2g-vxlan-iperf3-tcp nd1 nd2
 ip netns exec vm1 iperf3 -c "$COK" -t 60 >/dev/null 2>&1 &
 ipid=$!
 tx0=$(link_stat "" "$dev" tx packets)
-wait_for 20 tx_beyond $((tx0 + 100))
+check 2g-kill-b-mid-stream wait_for 20 tx_beyond $((tx0 + 100))
 check 2g-kill-b-requested host_req "kill b"
 check 2g-kill-b-carrier-down wait_for 60 carrier "$dev" 0
 ethtool "$dev" >"$OUT/2g-kill-ethtool.txt"
