@@ -88,6 +88,7 @@ runcmd=("$top/tools/guest/run.sh" --timeout "$timeout" -q --qemu-extra "${extra#
 echo "run_sh,XENC_GUEST_ACPI='$XENC_GUEST_ACPI' tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
 say "guest run ($mode mode), log: $out/guest/guest.log"
 rc=0
+qemu_t0=$(date +%s)
 OUTDIR=$out/guest XENC_BENCH_MODE=$mode XENC_KMEMLEAK=0 \
 	XENC_BENCH_MOD=$top/build/bench/mod XENC_BENCH_BIN=$top/build/bench/bin \
 	"${runcmd[@]}" >"$out/run.log" 2>&1 || rc=$?
@@ -100,6 +101,8 @@ cp "$out"/guest/bench/*.csv "$out/" 2>/dev/null || true
 	say "some measurements failed:"
 	sed 's/^/    /' "$out/guest/bench/log/errors.txt" >&2
 }
+echo "guest_run_wall_s,$(($(date +%s) - qemu_t0))" >>"$out/host.csv"
+echo "host_load_at_end,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.csv"
 echo "guest_wall_s,$(($(date +%s) - start))" >>"$out/host.csv"
 
 say "plots and report"
