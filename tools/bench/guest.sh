@@ -74,9 +74,10 @@ err() { echo "$*" >>"$B/log/errors.txt"; log "bench: $*"; }
 
 # ---- ivshmem pairs: device 2i is VM i's Linux end, 2i+1 its co-kernel end.
 pcidev=/sys/bus/pci/devices
+# Only ivshmem-plain (no MSI-X BAR1): doorbell devices belong to others.
 mapfile -t IVS < <(for d in "$pcidev"/*; do
 	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
-		echo "${d##*/}"
+		[ ! -e "$d/resource1" ] && echo "${d##*/}"
 done | sort)
 lend() { echo "${IVS[$((2 * $1))]}"; }
 cend() { echo "${IVS[$((2 * $1 + 1))]}"; }
