@@ -22,7 +22,7 @@ DEB_KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
 
 .PHONY: all modules deps kernel check demo clean native-test bench-ring \
 	lint build-6.1 cokernel-freestanding guest-test checkpatch sparse \
-	kunit-only
+	kunit-only ivshmem-doorbell-check
 
 all: modules
 
@@ -48,9 +48,13 @@ include tools/relay/relay.mk
 include tools/bench/bench.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules bench-tools
+guest-test: modules ivshmem-server bench-tools
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
+
+# ivshmem-doorbell with real MSI-X interrupts (a guest with ACPI IRQs).
+ivshmem-doorbell-check: modules ivshmem-server
+	@$(TOP)/tools/tests/ivshmem-doorbell-check.sh
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

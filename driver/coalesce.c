@@ -15,6 +15,8 @@
 #include "xenc.h"
 
 #define XENC_POLL_USECS_DEFAULT	50
+/* An idle queue polls up to 2^6 times less often (3.2 ms by default). */
+#define XENC_POLL_BACKOFF_MAX	6
 
 static enum hrtimer_restart xenc_rx_timer_fn(struct hrtimer *t)
 {
@@ -53,17 +55,33 @@ static u32 xenc_poll_usecs(struct xenc_priv *priv)
 }
 
 /*
- * After NAPI completes: arm the doorbell (or the poll timer).  Returns
- * true if work is already waiting and NAPI must run again now.
+ * Polling: the next poll is due after the poll interval while there is
+ * traffic (frames received, or ours not yet consumed), and backs off
+ * exponentially while there is none, so that an idle device does not keep
+ * a CPU busy.  The first frame after a quiet spell waits at most 3.2 ms.
  */
-bool xenc_rx_rearm(struct xenc_queue *q)
+static void xenc_poll_rearm(struct xenc_queue *q, bool busy)
+{
+	u32 shift = busy ? 0 : min_t(u32, q->poll_shift + 1,
+					 XENC_POLL_BACKOFF_MAX);
+	u64 ns = (u64)xenc_poll_usecs(q->priv) * NSEC_PER_USEC << shift;
+
+	q->poll_shift = shift;
+	hrtimer_start(&q->rx_timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+}
+
+/*
+ * After NAPI completes having received @done frames: arm the doorbell (or
+ * the poll timer).  Returns true if work is already waiting and NAPI must
+ * run again now.
+ */
+bool xenc_rx_rearm(struct xenc_queue *q, int done)
 {
 	struct xenc_priv *priv = q->priv;
 	u32 frames = READ_ONCE(priv->rx_frames);
 
 	if (READ_ONCE(priv->polling)) {
-		hrtimer_start(&q->rx_timer, ns_to_ktime((u64)xenc_poll_usecs(priv) * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL);
+		xenc_poll_rearm(q, done || xenc_ring_used(&q->tx));
 		return false;
 	}
 	if (xenc_ring_enable_notify_at(&q->rx, frames))

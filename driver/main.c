@@ -33,8 +33,13 @@ static int __init xenc_init(void)
 	err = xenc_pci_init();
 	if (err)
 		goto err_rtnl;
+	err = xenc_phys_dev_init();
+	if (err)
+		goto err_pci;
 	return 0;
 
+err_pci:
+	xenc_pci_exit();
 err_rtnl:
 	xenc_rtnl_exit();
 	xenc_local_exit();
@@ -45,6 +50,7 @@ err_debugfs:
 
 static void __exit xenc_exit(void)
 {
+	xenc_phys_dev_exit();
 	xenc_pci_exit();
 	xenc_rtnl_exit();
 	xenc_local_exit();

@@ -24,7 +24,7 @@ static int xenc_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!READ_ONCE(xenc_ivshmem_autobind) &&
 	    !xenc_pci_override_is(pdev, KBUILD_MODNAME))
 		return -ENODEV;
-	shm = xenc_ivshmem_create(pdev, KBUILD_MODNAME);
+	shm = xenc_ivshmem_create(pdev, KBUILD_MODNAME, XENC_SHM_LINUX);
 	if (IS_ERR(shm))
 		return PTR_ERR(shm);
 	dev = xenc_dev_create(shm);

@@ -101,7 +101,7 @@ int xenc_poll(struct napi_struct *napi, int budget)
 	done = xenc_rx(q, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
 		/* Frames published before the re-arm must not wait for a kick. */
-		if (xenc_rx_rearm(q))
+		if (xenc_rx_rearm(q, done))
 			napi_schedule(napi);
 	}
 	return done;

@@ -68,6 +68,7 @@ struct xenc_queue {
 	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
 	u32 tx_unkicked;		/* frames published since last kick */
 	u32 bql_done;			/* tx slots reported complete to BQL */
+	u32 poll_shift;			/* polling: idle backoff, NAPI only */
 	struct xenc_tx_stats txs ____cacheline_aligned_in_smp;
 	struct xenc_rx_stats rxs ____cacheline_aligned_in_smp;
 };
@@ -151,7 +152,7 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 void xenc_coalesce_init(struct xenc_queue *q);
 void xenc_coalesce_stop(struct xenc_queue *q);
 void xenc_coalesce_apply(struct xenc_priv *priv);
-bool xenc_rx_rearm(struct xenc_queue *q);
+bool xenc_rx_rearm(struct xenc_queue *q, int done);
 bool xenc_tx_coalesce_kick(struct xenc_queue *q, u32 frames, bool urgent);
 int xenc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 		      struct kernel_ethtool_coalesce *kec,
@@ -179,6 +180,10 @@ void xenc_stats_fill(struct net_device *dev, u64 *data);
 /* pci.c */
 int xenc_pci_init(void);
 void xenc_pci_exit(void);
+
+/* phys.c */
+int xenc_phys_dev_init(void);
+void xenc_phys_dev_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;

@@ -78,7 +78,19 @@ void xenc_local_exit(void);
 /* ivshmem transport (ivshmem.c): QEMU's inter-VM shared memory device. */
 #define XENC_IVSHMEM_DEVICE_ID	0x1110
 
-struct xenc_shm *xenc_ivshmem_create(struct pci_dev *pdev, const char *name);
+/* Which end of a region a transport instance serves. */
+enum xenc_shm_role {
+	XENC_SHM_LINUX = 0,	/* xenc: formats the region */
+	XENC_SHM_PEER = 1,	/* the co-kernel endpoint */
+};
+
+struct xenc_shm *xenc_ivshmem_create(struct pci_dev *pdev, const char *name,
+				     enum xenc_shm_role role);
 void xenc_ivshmem_destroy(struct xenc_shm *shm);
+
+/* Physical-region transport (phys.c): a reserved range both kernels map. */
+int xenc_phys_parse(const char *spec, phys_addr_t *addr, u64 *size);
+struct xenc_shm *xenc_phys_create(phys_addr_t addr, u64 size);
+void xenc_phys_destroy(struct xenc_shm *shm);
 
 #endif /* XENC_SHM_H */

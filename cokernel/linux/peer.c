@@ -67,11 +67,14 @@ static enum hrtimer_restart xpeer_poll_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static void xpeer_poll_rearm(struct xpeer_queue *pq)
+/* Poll again soon while busy; back off up to 2^6 intervals while idle. */
+static void xpeer_poll_rearm(struct xpeer_queue *pq, bool busy)
 {
 	u32 us = clamp(READ_ONCE(peer_poll_us), 1u, USEC_PER_SEC);
 
-	hrtimer_start(&pq->poll_timer, ns_to_ktime((u64)us * NSEC_PER_USEC),
+	pq->poll_shift = busy ? 0 : min(pq->poll_shift + 1, 6u);
+	hrtimer_start(&pq->poll_timer,
+		      ns_to_ktime((u64)us * NSEC_PER_USEC << pq->poll_shift),
 		      HRTIMER_MODE_REL);
 }
 
@@ -222,7 +225,7 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 		if (again)
 			napi_schedule(napi);
 		else if (poll)
-			xpeer_poll_rearm(pq);
+			xpeer_poll_rearm(pq, done || netif_tx_queue_stopped(txq));
 	}
 	return done;
 }
@@ -608,8 +611,13 @@ static int __init xpeer_init(void)
 	err = xpeer_pci_init();
 	if (err)
 		goto err_local;
+	err = xpeer_phys_init();
+	if (err)
+		goto err_pci;
 	return 0;
 
+err_pci:
+	xpeer_pci_exit();
 err_local:
 	xenc_local_unregister_peer(&xpeer_ops);
 err_dbg:
@@ -619,6 +627,7 @@ err_dbg:
 
 static void __exit xpeer_exit(void)
 {
+	xpeer_phys_exit();
 	xpeer_pci_exit();
 	xenc_local_unregister_peer(&xpeer_ops);
 	debugfs_remove(xpeer_dbg_root);

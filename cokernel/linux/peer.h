@@ -13,6 +13,7 @@ struct xpeer;
 struct xpeer_queue {
 	struct napi_struct napi;
 	struct hrtimer poll_timer;	/* polling mode: re-polls the rings */
+	u32 poll_shift;			/* idle backoff of that timer */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets;
@@ -52,5 +53,9 @@ void xpeer_detach(struct xenc_shm *shm, struct list_head *kill);
 /* peer_pci.c: the ivshmem binding (driver_override only). */
 int xpeer_pci_init(void);
 void xpeer_pci_exit(void);
+
+/* peer_phys.c: the physical-region binding (phys_region=). */
+int xpeer_phys_init(void);
+void xpeer_phys_exit(void);
 
 #endif /* XENC_PEER_H */

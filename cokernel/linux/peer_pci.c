@@ -21,7 +21,7 @@ static int xpeer_pci_probe(struct pci_dev *pdev,
 	struct xenc_shm *shm;
 	int err;
 
-	shm = xenc_ivshmem_create(pdev, KBUILD_MODNAME);
+	shm = xenc_ivshmem_create(pdev, KBUILD_MODNAME, XENC_SHM_PEER);
 	if (IS_ERR(shm))
 		return PTR_ERR(shm);
 	rtnl_lock();

@@ -82,10 +82,10 @@ timeout=3600
 [ "$mode" = full ] && timeout=86400
 # Every vCPU (see run.sh: acpi=noirq would leave one) costs a slower boot
 # in ACPI, which under a loaded TCG host trips the soft-lockup detector.
-export XENC_GUEST_ACPI=${XENC_GUEST_ACPI-}
+export XENC_GUEST_ACPI_IRQ=${XENC_GUEST_ACPI_IRQ:-1}
 runcmd=("$top/tools/guest/run.sh" --timeout "$timeout" -q --qemu-extra "${extra# }"
 	--ignore "soft lockup" -- "$top/tools/bench/guest.sh")
-echo "run_sh,XENC_GUEST_ACPI='$XENC_GUEST_ACPI' tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
+echo "run_sh,XENC_GUEST_ACPI_IRQ=$XENC_GUEST_ACPI_IRQ tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
 say "guest run ($mode mode), log: $out/guest/guest.log"
 rc=0
 qemu_t0=$(date +%s)
