@@ -558,7 +558,8 @@ def report(d, out, plotdir):
          "(tools/bench/rr.c)"],
         ["poll periods (ivshmem paths)",
          f"test peer {M.get('peer_poll_us', 'n/a')} us, xenc "
-         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us"],
+         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us "
+         "(both back off up to 64x while idle)"],
         ["relay options", M.get("relay_args", "none") +
          " (none: busy-polls, sched_yield() when idle)"],
         ["wall time of the run", f"{H.get('guest_wall_s', '?')} s"],
