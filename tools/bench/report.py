@@ -836,7 +836,9 @@ def report(d, out, plotdir):
         w("")
         w("``make bench-ring``: one producer and one consumer thread over "
           "the ring core, each copying the payload once, next to "
-          "single-thread memcpy of the same frames in the same run.")
+          "single-thread memcpy of the same frames in the same run; per "
+          "frame size the best of three runs (two spinning threads suffer "
+          "most from a loaded host).")
         w("")
         w(table(["frame B", "Mframes/s", "ring GB/s", "memcpy GB/s",
                  "ring/memcpy"],
