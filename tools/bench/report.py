@@ -34,7 +34,7 @@ KEY_METRICS = [
     "UDP LWK, all points: mean loss on the way",
     "UDP LWK, paper's rates",
     "UDP LWK 1470 B, unlimited: received",
-    "UDP LWK 65507 B, unlimited: received",
+    "UDP LWK 65507 B, unlimited: ",
     "TCP LNX-LWK, 1 stream",
     "TCP LWK, 1 stream",
     "request/response LNX-LWK 64 B: p50",
@@ -75,6 +75,15 @@ def load(d, name):
         return []
     with open(p, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def fix_udp(rows):
+    """iperf3 reports 0 % loss when not one datagram arrived: make it 100."""
+    for r in rows:
+        if num(r.get("recv_mbit")) == 0 and num(r.get("sent_mbit")) > 0:
+            r["loss_pct"] = "100"
+            r["rcvbuf_drop"] = "nan"
+    return rows
 
 
 def load_kv(d, name):
@@ -137,7 +146,7 @@ def gp_escape(s):
 
 
 def plot(d, pngdir):
-    udp = load(d, "udp.csv")
+    udp = fix_udp(load(d, "udp.csv"))
     tcp = load(d, "tcp.csv")
     lat = load(d, "lat.csv")
     scale = load(d, "scale.csv")
@@ -379,7 +388,7 @@ def path_loss(r):
 
 class Results:
     def __init__(self, d):
-        self.udp = load(d, "udp.csv")
+        self.udp = fix_udp(load(d, "udp.csv"))
         for r in self.udp:
             r["path_loss_pct"] = str(path_loss(r))
         self.tcp = load(d, "tcp.csv")
@@ -721,7 +730,8 @@ def report(d, out, plotdir):
         w("Received bandwidth (Mbit/s) / datagram loss (%) / jitter (ms) / "
           "loss on the way (%): the datagrams lost other than by the "
           "receiving socket's full buffer (a CPU-starved receiver), i.e. in "
-          "the data path, qdiscs or IP reassembly.  Rate 0 = unlimited.  "
+          "the data path, qdiscs or IP reassembly.  Rate 0 = unlimited; a "
+          "run in which no datagram arrived counts as 100 % loss.  "
           "``relay drops`` counts frames the relay dropped on a full ring "
           "during the run.")
         w("")
