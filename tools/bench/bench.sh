@@ -46,9 +46,18 @@ say "xenc-relay, xenc-rr, ring micro-benchmark"
 make -s -C "$top" relay bench-tools >/dev/null
 mkdir -p "$out/bin"
 cp "$top/build/relay/xenc-relay" "$out/bin/"
-make -s -C "$top" bench-ring NATIVE_BENCH_SECS="${XENC_BENCH_RING_SECS:-1}" \
-	>"$out/bench-ring.txt" 2>&1
-cp "$top/build/native/bench-ring.csv" "$out/ring.csv"
+# Two spinning threads are at the mercy of the host scheduler: a loaded
+# host halves or zeroes a run, so keep, per frame size, the best of three.
+: >"$out/bench-ring.txt"
+for i in 1 2 3; do
+	make -s -C "$top" bench-ring NATIVE_BENCH_SECS="${XENC_BENCH_RING_SECS:-1}" \
+		>>"$out/bench-ring.txt" 2>&1
+	cp "$top/build/native/bench-ring.csv" "$out/ring-$i.csv"
+done
+awk -F, 'FNR == 1 { hdr = $0; next }
+	!($1 in best) || $4 > best[$1] { best[$1] = $4; row[$1] = $0 }
+	END { print hdr; fflush(); for (k in row) print row[k] | "sort -t, -k1n" }' \
+	"$out"/ring-[123].csv >"$out/ring.csv"
 
 # Host facts for the report.
 {
@@ -82,12 +91,13 @@ timeout=3600
 [ "$mode" = full ] && timeout=86400
 # Every vCPU (see run.sh: acpi=noirq would leave one) costs a slower boot
 # in ACPI, which under a loaded TCG host trips the soft-lockup detector.
-export XENC_GUEST_ACPI=${XENC_GUEST_ACPI-}
+export XENC_GUEST_ACPI_IRQ=${XENC_GUEST_ACPI_IRQ:-1}
 runcmd=("$top/tools/guest/run.sh" --timeout "$timeout" -q --qemu-extra "${extra# }"
 	--ignore "soft lockup" -- "$top/tools/bench/guest.sh")
-echo "run_sh,XENC_GUEST_ACPI='$XENC_GUEST_ACPI' tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
+echo "run_sh,XENC_GUEST_ACPI_IRQ=$XENC_GUEST_ACPI_IRQ tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
 say "guest run ($mode mode), log: $out/guest/guest.log"
 rc=0
+qemu_t0=$(date +%s)
 OUTDIR=$out/guest XENC_BENCH_MODE=$mode XENC_KMEMLEAK=0 \
 	XENC_BENCH_MOD=$top/build/bench/mod XENC_BENCH_BIN=$top/build/bench/bin \
 	"${runcmd[@]}" >"$out/run.log" 2>&1 || rc=$?
@@ -100,6 +110,8 @@ cp "$out"/guest/bench/*.csv "$out/" 2>/dev/null || true
 	say "some measurements failed:"
 	sed 's/^/    /' "$out/guest/bench/log/errors.txt" >&2
 }
+echo "guest_run_wall_s,$(($(date +%s) - qemu_t0))" >>"$out/host.csv"
+echo "host_load_at_end,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.csv"
 echo "guest_wall_s,$(($(date +%s) - start))" >>"$out/host.csv"
 
 say "plots and report"

@@ -74,9 +74,10 @@ err() { echo "$*" >>"$B/log/errors.txt"; log "bench: $*"; }
 
 # ---- ivshmem pairs: device 2i is VM i's Linux end, 2i+1 its co-kernel end.
 pcidev=/sys/bus/pci/devices
+# Only ivshmem-plain (no MSI-X BAR1): doorbell devices belong to others.
 mapfile -t IVS < <(for d in "$pcidev"/*; do
 	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
-		echo "${d##*/}"
+		[ ! -e "$d/resource1" ] && echo "${d##*/}"
 done | sort)
 lend() { echo "${IVS[$((2 * $1))]}"; }
 cend() { echo "${IVS[$((2 * $1 + 1))]}"; }
@@ -313,16 +314,37 @@ cpu_calc() {
 			(g > 0 ? sprintf("%.3f", b / 100 / g) : "nan") }'
 }
 
+# rcvbuf_errs NS: UDP datagrams NS's sockets dropped for a full receive
+# buffer (a starved receiver), from that netns's /proc/net/snmp.
+rcvbuf_errs() {
+	local lines h v i
+	mapfile -t lines < <(ip netns exec "$1" cat /proc/net/snmp)
+	for ((i = 0; i < ${#lines[@]}; i++)); do
+		[[ ${lines[$i]} == Udp:\ InDatagrams* ]] || continue
+		read -ra h <<<"${lines[$i]}"
+		read -ra v <<<"${lines[$((i + 1))]}"
+		local j
+		for ((j = 0; j < ${#h[@]}; j++)); do
+			[ "${h[$j]}" = RcvbufErrors ] && echo "${v[$j]}" && return
+		done
+	done
+	echo 0
+}
+
 # udp PATH CONFIG CLIENT_NS SERVER_IP SIZE RATE_MBIT (0: unlimited)
 udp() {
 	local path=$1 cfg=$2 ns=$3 ip=$4 size=$5 rate=$6
-	local j=$B/log/udp-$path-$cfg-$size-$rate.json d0 d1 row
+	local j=$B/log/udp-$path-$cfg-$size-$rate.json d0 d1 row r0 r1
+	local sns=lnx
+	[ "$ip" = 10.9.0.1 ] || sns=cok$((${ip##*.} - 2))
 	log "bench: udp $path $cfg $size B ${rate}M"
 	d0=$(relay_drops)
+	r0=$(rcvbuf_errs "$sns")
 	cpu_start
 	ip netns exec "$ns" iperf3 -c "$ip" -u -l "$size" -b "${rate}M" -t "$T_UDP" -J >"$j" 2>"$j.err"
 	cpu_stop
 	d1=$(relay_drops)
+	r1=$(rcvbuf_errs "$sns")
 	if ! row=$(jq -er '[(.end.sum_sent.bits_per_second / 1e6), (.end.sum_received.bits_per_second / 1e6),
 		.end.sum_received.lost_percent, .end.sum_received.jitter_ms,
 		.end.sum_received.packets, .end.sum_received.lost_packets, .end.sum_received.bytes] |
@@ -330,7 +352,7 @@ udp() {
 		err "udp $path $cfg $size B ${rate}M: iperf3 failed: $(jq -r '.error // empty' "$j" 2>/dev/null | head -c 200)"
 		row="nan,nan,nan,nan,0,0,0"
 	fi
-	echo "$path,$cfg,$size,$rate,${row%,*},$(cpu_calc "${row##*,}"),$((d1 - d0))" >>"$B/udp.csv"
+	echo "$path,$cfg,$size,$rate,${row%,*},$(cpu_calc "${row##*,}"),$((d1 - d0)),$((r1 - r0))" >>"$B/udp.csv"
 }
 
 # tcp PATH CONFIG CLIENT_NS SERVER_IP STREAMS
@@ -385,7 +407,7 @@ scale() {
 	cpu_start
 	for ((i = 0; i < n; i++)); do
 		ip netns exec "cok$i" iperf3 -c 10.9.0.1 -p $((5201 + i)) -t "$T_TCP" -J \
-			>"$B/log/scale-tcp-$path-$n-$i.json" 2>&1 &
+			>"$B/log/scale-tcp-$path-$n-$i.json" 2>"$B/log/scale-tcp-$path-$n-$i.err" &
 		pids+=($!)
 	done
 	wait "${pids[@]}"
@@ -400,7 +422,8 @@ scale() {
 	cpu_start
 	for ((i = 0; i < n; i++)); do
 		ip netns exec "cok$i" iperf3 -c 10.9.0.1 -p $((5201 + i)) -u -l 1470 \
-			-b "${SCALE_UDP_RATE}M" -t "$T_UDP" -J >"$B/log/scale-udp-$path-$n-$i.json" 2>&1 &
+			-b "${SCALE_UDP_RATE}M" -t "$T_UDP" -J >"$B/log/scale-udp-$path-$n-$i.json" \
+			2>"$B/log/scale-udp-$path-$n-$i.err" &
 		pids+=($!)
 	done
 	wait "${pids[@]}"
@@ -413,7 +436,7 @@ scale() {
 }
 
 # ---- run
-echo "path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,relay_drop" >"$B/udp.csv"
+echo "path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,relay_drop,rcvbuf_drop" >"$B/udp.csv"
 echo "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit" >"$B/tcp.csv"
 echo "path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,p99_us,max_us,mdev_us" >"$B/lat.csv"
 echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit" >"$B/scale.csv"
@@ -477,4 +500,7 @@ for path in "${PATHS[@]}"; do
 	path_down
 	log "bench: $path done in $(($(date +%s) - t0)) s"
 done
+# The host compares this with QEMU's wall time: a mis-calibrated guest
+# clock (seen on loaded TCG hosts) would scale every rate it measures.
+echo "guest_uptime_end,$(cut -d' ' -f1 /proc/uptime)" >>"$B/meta.csv"
 log "bench: results in $B"

@@ -29,12 +29,23 @@ LABEL = {
     "veth": "veth / LNX",
 }
 CONFIGS = ["LNX-LWK", "LWK"]
+# Rows of the side-by-side table repeated as "key ratios" at its top.
+KEY_METRICS = [
+    "UDP LWK, all points: mean loss on the way",
+    "UDP LWK, paper's rates",
+    "UDP LWK 1470 B, unlimited: received",
+    "UDP LWK 65507 B, unlimited: ",
+    "TCP LNX-LWK, 1 stream",
+    "TCP LWK, 1 stream",
+    "request/response LNX-LWK 64 B: p50",
+    "scaling TCP, 4 VMs",
+]
 PAPER_RATES = [1, 2, 4, 8, 16, 32]
 
 SCHEMA = {
     "udp.csv": ("path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,"
                 "jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,"
-                "relay_drop"),
+                "relay_drop,rcvbuf_drop"),
     "tcp.csv": "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit",
     "lat.csv": ("path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,"
                 "p99_us,max_us,mdev_us"),
@@ -64,6 +75,15 @@ def load(d, name):
         return []
     with open(p, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def fix_udp(rows):
+    """iperf3 reports 0 % loss when not one datagram arrived: make it 100."""
+    for r in rows:
+        if num(r.get("recv_mbit")) == 0 and num(r.get("sent_mbit")) > 0:
+            r["loss_pct"] = "100"
+            r["rcvbuf_drop"] = "nan"
+    return rows
 
 
 def load_kv(d, name):
@@ -126,7 +146,7 @@ def gp_escape(s):
 
 
 def plot(d, pngdir):
-    udp = load(d, "udp.csv")
+    udp = fix_udp(load(d, "udp.csv"))
     tcp = load(d, "tcp.csv")
     lat = load(d, "lat.csv")
     scale = load(d, "scale.csv")
@@ -358,9 +378,19 @@ def table(header, rows):
     return "\n".join(out)
 
 
+def path_loss(r):
+    """% of sent datagrams lost on the way, not at the receiving socket."""
+    lost, rb, n = num(r["lost"]), num(r.get("rcvbuf_drop")), num(r["packets"])
+    if math.isnan(lost) or math.isnan(rb) or math.isnan(n) or n <= 0:
+        return math.nan
+    return 100 * max(0.0, lost - rb) / n
+
+
 class Results:
     def __init__(self, d):
-        self.udp = load(d, "udp.csv")
+        self.udp = fix_udp(load(d, "udp.csv"))
+        for r in self.udp:
+            r["path_loss_pct"] = str(path_loss(r))
         self.tcp = load(d, "tcp.csv")
         self.lat = load(d, "lat.csv")
         self.scale = load(d, "scale.csv")
@@ -428,17 +458,20 @@ def summary_metrics(R):
                 add(f"UDP {cfg} {s} B, unlimited: loss", "%", "lower",
                     lambda p, c=cfg, s=s: R.udp_at(p, c, s, 0, "loss_pct"))
         if paper:
-            add(f"UDP {cfg}, paper's rates ({paper[0]}-{paper[-1]} Mbit/s): "
+            span = f"{paper[0]}" if len(paper) == 1 else \
+                f"{paper[0]}-{paper[-1]}"
+            add(f"UDP {cfg}, paper's rates ({span} Mbit/s): "
                 "worst loss over sizes", "%", "lower",
                 lambda p, c=cfg: R.udp_stat(p, c, "loss_pct", max, paper))
             add(f"UDP {cfg}, paper's rates: mean jitter", "ms", "lower",
                 lambda p, c=cfg: R.udp_stat(p, c, "jitter_ms", mean, paper))
         add(f"UDP {cfg}, all points: mean loss", "%", "lower",
             lambda p, c=cfg: R.udp_stat(p, c, "loss_pct", mean))
+        add(f"UDP {cfg}, all points: mean loss on the way (not at the "
+            "receiving socket)", "%", "lower",
+            lambda p, c=cfg: R.udp_stat(p, c, "path_loss_pct", mean))
         add(f"UDP {cfg}, all points: mean jitter", "ms", "lower",
             lambda p, c=cfg: R.udp_stat(p, c, "jitter_ms", mean))
-    for r in R.tcp:
-        pass
     for cfg in CONFIGS:
         for st in sorted({int(r["streams"]) for r in R.tcp
                           if r["config"] == cfg}):
@@ -521,7 +554,8 @@ def report(d, out, plotdir):
         ["host kernel", H.get("host_kernel", "?")],
         ["host CPU", f"{H.get('host_cpu_model', '?')} "
          f"({H.get('host_cpus', '?')} cores)"],
-        ["host load at start", H.get("host_load_at_start", "?")],
+        ["host load (1, 5, 15 min)", f"{H.get('host_load_at_start', '?')} "
+         f"at the start, {H.get('host_load_at_end', '?')} at the end"],
         ["emulator", H.get("qemu", "?") + ", TCG"],
         ["guest kernel", f"{M.get('guest_kernel', '?')} "
          f"({H.get('kernel_flavor', '?')} flavor, "
@@ -533,12 +567,24 @@ def report(d, out, plotdir):
          "(tools/bench/rr.c)"],
         ["poll periods (ivshmem paths)",
          f"test peer {M.get('peer_poll_us', 'n/a')} us, xenc "
-         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us"],
+         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us "
+         "(both back off up to 64x while idle)"],
         ["relay options", M.get("relay_args", "none") +
          " (none: busy-polls, sched_yield() when idle)"],
         ["wall time of the run", f"{H.get('guest_wall_s', '?')} s"],
+        ["guest clock check", f"guest uptime at the end "
+         f"{M.get('guest_uptime_end', '?')} s, QEMU ran "
+         f"{H.get('guest_run_wall_s', '?')} s of host time"],
     ]))
     w("")
+    up = num(M.get("guest_uptime_end"))
+    wall = num(H.get("guest_run_wall_s"))
+    if not math.isnan(up) and not math.isnan(wall) and up > 1.2 * wall:
+        w("**Warning: the guest clock ran faster than the host's "
+          f"({up:.0f} s of guest uptime in {wall:.0f} s): every rate "
+          "below is inflated by about that factor, for every path "
+          "alike.**")
+        w("")
     w("Data paths")
     w("----------")
     w("")
@@ -603,6 +649,27 @@ def report(d, out, plotdir):
       "\"equal (0)\" means both had 0.")
     w("")
     metrics = summary_metrics(R)
+    pairs0 = [(a, b) for a, b in (("xenc", "relay"), ("xenc-ivshmem", "relay"),
+                                  ("xenc", "veth"))
+              if a in R.paths and b in R.paths]
+    keys = [m for m in metrics if any(m[0].startswith(k) for k in KEY_METRICS)]
+    if keys and pairs0:
+        w("Key ratios")
+        w("----------")
+        w("")
+        for name, unit, better, vals in keys:
+            w(f"- {name} ({unit}, {better} is better): " + "; ".join(
+                f"{a}/{b} {ratio(vals[a], vals[b])}" for a, b in pairs0))
+        w("")
+    vl = R.udp_stat("veth", "LWK", "loss_pct", max, PAPER_RATES) \
+        if "veth" in R.paths else math.nan
+    if not math.isnan(vl) and vl > 1:
+        w(f"Note: even veth, the in-kernel limit, lost up to {vl:.1f} % of "
+          "the datagrams at the paper's low rates in this run: the guest "
+          "was starved of CPU by the host (see the load above), so much of "
+          "the UDP loss is the receiving socket overflowing, on every path. "
+          "The \"loss on the way\" rows and columns leave those out.")
+        w("")
     hdr = ["metric", "unit", "better"] + R.paths
     pairs = [(a, b) for a, b in (("xenc", "relay"), ("xenc-ivshmem", "relay"),
                                  ("xenc", "veth"), ("xenc-ivshmem", "veth"))
@@ -660,9 +727,13 @@ def report(d, out, plotdir):
         w(f"Case {cfg}")
         w("-" * (5 + len(cfg)))
         w("")
-        w("Received bandwidth (Mbit/s) / datagram loss (%) / jitter (ms); "
-          "rate 0 = unlimited.  ``relay drops`` counts frames the relay "
-          "dropped on a full ring during the run.")
+        w("Received bandwidth (Mbit/s) / datagram loss (%) / jitter (ms) / "
+          "loss on the way (%): the datagrams lost other than by the "
+          "receiving socket's full buffer (a CPU-starved receiver), i.e. in "
+          "the data path, qdiscs or IP reassembly.  Rate 0 = unlimited; a "
+          "run in which no datagram arrived counts as 100 % loss.  "
+          "``relay drops`` counts frames the relay dropped on a full ring "
+          "during the run.")
         w("")
         hdr = ["size", "rate"]
         for p in R.paths:
@@ -679,7 +750,8 @@ def report(d, out, plotdir):
             for p in R.paths:
                 row.append(f"{fmt(R.udp_at(p, cfg, s, rt, 'recv_mbit'))} / "
                            f"{fmt(R.udp_at(p, cfg, s, rt, 'loss_pct'), 2)} / "
-                           f"{fmt(R.udp_at(p, cfg, s, rt, 'jitter_ms'), 3)}")
+                           f"{fmt(R.udp_at(p, cfg, s, rt, 'jitter_ms'), 3)} / "
+                           f"{fmt(R.udp_at(p, cfg, s, rt, 'path_loss_pct'), 2)}")
             if "relay" in R.paths:
                 row.append(fmt(R.udp_at("relay", cfg, s, rt, "relay_drop"),
                                0))
@@ -774,7 +846,9 @@ def report(d, out, plotdir):
         w("")
         w("``make bench-ring``: one producer and one consumer thread over "
           "the ring core, each copying the payload once, next to "
-          "single-thread memcpy of the same frames in the same run.")
+          "single-thread memcpy of the same frames in the same run; per "
+          "frame size the best of three runs (two spinning threads suffer "
+          "most from a loaded host).")
         w("")
         w(table(["frame B", "Mframes/s", "ring GB/s", "memcpy GB/s",
                  "ring/memcpy"],
