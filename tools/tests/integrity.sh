@@ -2,12 +2,12 @@
 # No data lost: a large checksummed transfer in each direction through
 # xenc0 arrives byte-identical while the rings are resized, the channel
 # count changes and the peer disconnects and comes back, all during it.
-#   XENC_INTEGRITY_MB (32): payload size per direction;
+#   XENC_INTEGRITY_MB (8): payload size per direction (16 rings of 256 slots);
 #   XENC_INTEGRITY_STEPS (9): disturbances at most (3 of each kind).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-campaign.sh"
 
-mb=${XENC_INTEGRITY_MB:-32}
+mb=${XENC_INTEGRITY_MB:-8}
 max_steps=${XENC_INTEGRITY_STEPS:-9}
 
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
