@@ -7,7 +7,7 @@ out=${1:?usage: guest-check.sh RESULTS_FILE}
 . "$top/tools/guest/visible.sh"
 export OUTDIR=${OUTDIR:-$top/build/guest}
 rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
-"$top/tools/guest/run.sh" --timeout 1500 -- "$top/tools/tests/all.sh" \
+"$top/tools/guest/run.sh" --timeout "${XENC_GUEST_TIMEOUT:-1500}" -- "$top/tools/tests/all.sh" \
 	>"$OUTDIR/run.log" 2>&1
 rc=$?
 cp "$OUTDIR/results.txt" "$out" 2>/dev/null || : >"$out"
