@@ -7,6 +7,7 @@
 #   make bench-ring native ring micro-benchmark
 #   make campaign   the long hostile/fault/load campaign (security.rst)
 #   make soak       the soak alone, SOAK_SECS (default 1800) long
+#   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
 
@@ -45,9 +46,12 @@ modules: kernel
 include tests/native/native.mk
 include cokernel/cokernel.mk
 include tools/lint.mk
+include tools/pkg.mk
+include tools/relay/relay.mk
+include tools/bench/bench.mk
 
 # One guest boot runs KUnit and every functional test.
-guest-test: modules
+guest-test: modules bench-tools dkms-tarball
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
 
@@ -63,6 +67,12 @@ campaign: modules
 soak: modules
 	@XENC_TESTS=soak XENC_SOAK_SECS=$(SOAK_SECS) XENC_GUEST_TIMEOUT=$$(($(SOAK_SECS) + 1800)) \
 	OUTDIR=$(BUILD)/soak $(TOP)/tools/tests/guest-check.sh $(BUILD)/soak.txt
+
+# Two guests: Linux + xenc and a co-kernel over ivshmem; two VXLAN nodes.
+.PHONY: twoguest-test
+twoguest-test: modules
+	@mkdir -p $(RESULTS)
+	@$(TOP)/tools/tests/twoguest-check.sh $(RESULTS)/twoguest.txt
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

@@ -2,6 +2,8 @@
 # Build the co-kernel side as a co-kernel would: freestanding, no libc, no
 # Linux headers (-nostdinc leaves only the compiler's own headers), and prove
 # that the result needs nothing but memcpy/memset from its host kernel.
+# The port skeleton of Documentation/porting-guide.rst (cokernel/skeleton/)
+# is built the same way and may need only those and xenc_plat.h's plat_*.
 
 COK_SRCS := ring/xenc_ring.c ring/xenc_ctrl.c cokernel/xenc_ep.c
 COK_OUT := $(BUILD)/cokernel
@@ -20,3 +22,11 @@ cokernel-freestanding:
 	size $(COK_OUT)/libxenc_cokernel.o | tail -1 | awk '{print "cokernel: " $$1+$$2+$$3 " bytes of code+data"}'; \
 	echo "cokernel: undefined symbols: $${undef:-none}"; \
 	if [ -n "$$extra" ]; then echo "cokernel: needs more than memcpy/memset: $$extra"; exit 1; fi
+	@$(CC) $(COK_CFLAGS) -Icokernel -c cokernel/skeleton/xenc_port.c \
+		-o $(COK_OUT)/skeleton.o
+	@ld -r -o $(COK_OUT)/skeleton_linked.o $(COK_OUT)/skeleton.o \
+		$(COK_OUT)/libxenc_cokernel.o
+	@undef=$$(nm -u $(COK_OUT)/skeleton_linked.o | awk '{print $$2}' | sort -u | tr '\n' ' '); \
+	extra=$$(echo $$undef | tr ' ' '\n' | grep -vxE 'memcpy|memset|plat_[a-z_0-9]+|' || true); \
+	echo "cokernel: port skeleton needs: $$undef"; \
+	if [ -n "$$extra" ]; then echo "cokernel: skeleton needs more than memcpy/memset/plat_*: $$extra"; exit 1; fi

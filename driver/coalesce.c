@@ -13,8 +13,16 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include "xenc.h"
+#include "trace.h"
 
 #define XENC_POLL_USECS_DEFAULT	50
+
+/* Every doorbell Linux sends goes through here, so it can be traced. */
+void xenc_kick(struct xenc_priv *priv, u32 vector)
+{
+	trace_xenc_doorbell(priv->dev, vector, true);
+	xenc_shm_kick(priv->shm, vector);
+}
 
 static enum hrtimer_restart xenc_rx_timer_fn(struct hrtimer *t)
 {
@@ -29,7 +37,9 @@ static enum hrtimer_restart xenc_tx_timer_fn(struct hrtimer *t)
 	struct xenc_queue *q = container_of(t, struct xenc_queue, tx_timer);
 
 	WRITE_ONCE(q->tx_unkicked, 0);
-	xenc_shm_kick(q->priv->shm, q->vector);
+	xenc_kick(q->priv, q->vector);
+	/* Not in txs: only the xmit path writes those. */
+	atomic64_inc(&q->timer_kicks);
 	return HRTIMER_NORESTART;
 }
 
@@ -94,7 +104,7 @@ bool xenc_tx_coalesce_kick(struct xenc_queue *q, u32 frames, bool urgent)
 	}
 	WRITE_ONCE(q->tx_unkicked, 0);
 	hrtimer_try_to_cancel(&q->tx_timer);
-	xenc_shm_kick(priv->shm, q->vector);
+	xenc_kick(priv, q->vector);
 	return true;
 }
 

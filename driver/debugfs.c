@@ -25,6 +25,33 @@ static void xenc_dbg_ring(struct seq_file *m, const char *name,
 		   READ_ONCE(h->cons_flags), READ_ONCE(h->prod_flags));
 }
 
+static void xenc_dbg_features(struct seq_file *m, const char *name, u64 f)
+{
+	static const char * const names[] = { "csum", "gso", "mq", "quiesce" };
+	unsigned int i;
+
+	seq_printf(m, "%s:", name);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (f & BIT_ULL(i))
+			seq_printf(m, " %s", names[i]);
+	seq_puts(m, "\n");
+}
+
+static void xenc_dbg_queue(struct seq_file *m, struct xenc_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
+
+	seq_printf(m, "queue %u vector %u txq %s%s stop/wake below/at %u/%u free slots, %u frames unkicked, %lld doorbells received\n",
+		   q->index, q->vector,
+		   netif_tx_queue_stopped(txq) ? "stopped" : "running",
+		   netif_xmit_stopped(txq) && !netif_tx_queue_stopped(txq) ?
+		   " (bql)" : "", READ_ONCE(q->stop_slots),
+		   READ_ONCE(q->wake_slots), READ_ONCE(q->tx_unkicked),
+		   atomic64_read(&q->doorbells));
+	xenc_dbg_ring(m, "tx(l2p)", &q->tx);
+	xenc_dbg_ring(m, "rx(p2l)", &q->rx);
+}
+
 static int xenc_dbg_state_show(struct seq_file *m, void *v)
 {
 	struct xenc_priv *priv = m->private;
@@ -50,11 +77,14 @@ static int xenc_dbg_state_show(struct seq_file *m, void *v)
 		   h->layout.num_queues, h->layout.slot_size,
 		   h->layout.max_frame, h->layout.l2p_slots,
 		   h->layout.p2l_slots);
-	for (q = 0; priv->live && q < priv->num_queues; q++) {
-		seq_printf(m, "queue %u vector %u\n", q, priv->queues[q].vector);
-		xenc_dbg_ring(m, "tx(l2p)", &priv->queues[q].tx);
-		xenc_dbg_ring(m, "rx(p2l)", &priv->queues[q].rx);
-	}
+	xenc_dbg_features(m, "linux features", h->features);
+	xenc_dbg_features(m, "peer features", p->features);
+	xenc_dbg_features(m, "negotiated", h->negotiated);
+	seq_printf(m, "peer polling %s, linux polling %s\n",
+		   p->flags & XENC_PEER_F_POLLING ? "yes" : "no",
+		   READ_ONCE(priv->polling) ? "yes" : "no");
+	for (q = 0; priv->live && q < priv->num_queues; q++)
+		xenc_dbg_queue(m, &priv->queues[q]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xenc_dbg_state);

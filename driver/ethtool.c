@@ -16,6 +16,15 @@ static void xenc_get_drvinfo(struct net_device *dev,
 	snprintf(info->fw_version, sizeof(info->fw_version),
 		 "abi %u.%u peer %u.%u", XENC_ABI_MAJOR, XENC_ABI_MINOR,
 		 p->abi_major, p->abi_minor);
+	/* What the peer advertised at its last hello (names in debugfs). */
+	if (p->state == XENC_PEER_ABSENT || p->state == XENC_PEER_GONE)
+		strscpy(info->erom_version, "no peer",
+			sizeof(info->erom_version));
+	else
+		snprintf(info->erom_version, sizeof(info->erom_version),
+			 "feat %#llx q%u frame %u%s", p->features,
+			 p->max_queues, p->max_frame,
+			 p->flags & XENC_PEER_F_POLLING ? " poll" : "");
 }
 
 static int xenc_get_link_ext_state(struct net_device *dev,

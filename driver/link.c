@@ -8,6 +8,7 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include "xenc.h"
+#include "trace.h"
 
 static const char * const xenc_reasons[] = {
 	[XENC_DOWN_NONE] = "connected",
@@ -39,7 +40,7 @@ static const char * const xenc_fault_names[XENC_FAULT_COUNT] = {
 	[XENC_FAULT_VERSION] = "bad ABI version",
 };
 
-static void xenc_count_fault(struct xenc_priv *priv, u32 f)
+void xenc_count_fault(struct xenc_priv *priv, u32 f)
 {
 	if (f >= XENC_FAULT_COUNT)
 		f = XENC_FAULT_LAYOUT;
@@ -75,6 +76,7 @@ void xenc_doorbell(void *ctx, u32 vector)
 	u32 nvec = max(priv->shm->nvec, 1u);
 	u32 st, q;
 
+	trace_xenc_doorbell(priv->dev, vector, false);
 	/* A transport with fewer vectors folds queues onto them. */
 	for (q = vector; q < nq; q += nvec) {
 		atomic64_inc(&priv->queues[q].doorbells);
@@ -120,7 +122,7 @@ void xenc_queues_disable(struct xenc_priv *priv)
 	priv->napi_on = false;
 }
 
-/* Stop the data path around a ring change; no-op while the device is down. */
+/* Stop the data path around a ring change. */
 void xenc_data_stop(struct xenc_priv *priv)
 {
 	WRITE_ONCE(priv->live, false);
@@ -144,6 +146,7 @@ void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why)
 	xenc_host_set_state(&priv->host, XENC_LINUX_RESET);
 	clear_bit(0, &priv->broken);
 	priv->reason = why;
+	trace_xenc_state(priv);
 	if (was_live) {
 		atomic64_inc(&priv->disconnects);
 		netdev_info(priv->dev, "link down: %s\n", xenc_reason_str(why));
@@ -196,6 +199,8 @@ void xenc_link_up(struct xenc_priv *priv)
 	}
 	priv->num_queues = nq;
 	clear_bit(0, &priv->broken);
+	/* Offloads follow what this generation negotiated. */
+	netdev_update_features(priv->dev);
 	WRITE_ONCE(priv->live, true);
 	/* A transport without interrupts can only be polled. */
 	if (!priv->shm->nvec)
@@ -205,6 +210,7 @@ void xenc_link_up(struct xenc_priv *priv)
 	priv->reason = XENC_DOWN_NONE;
 	atomic64_inc(&priv->connects);
 	netif_carrier_on(priv->dev);
+	trace_xenc_state(priv);
 	netdev_info(priv->dev, "link up: generation %u, %u queue pairs, rings %u/%u\n",
 		    priv->host.generation, nq, priv->host.layout.l2p_slots,
 		    priv->host.layout.p2l_slots);
@@ -222,6 +228,7 @@ int xenc_link_offer(struct xenc_priv *priv)
 		l.num_queues = 1;
 	l.slot_size = XENC_SLOT_SIZE_DEFAULT;
 	l.max_frame = min_t(u32, XENC_FRAME_MAX, h->peer.max_frame);
+	h->features = xenc_link_features(priv);
 	l.l2p_slots = priv->l2p_slots;
 	l.p2l_slots = priv->p2l_slots;
 	while ((rc = xenc_layout_build(&l, h->size)) &&
@@ -239,8 +246,9 @@ int xenc_link_offer(struct xenc_priv *priv)
 			netdev_err(priv->dev, "no ring layout fits the region\n");
 		return -EINVAL;
 	}
+	trace_xenc_state(priv);
 	/* Vector 0 carries handshake changes too. */
-	xenc_shm_kick(priv->shm, 0);
+	xenc_kick(priv, 0);
 	return 0;
 }
 
@@ -305,12 +313,22 @@ static void xenc_link_work(struct work_struct *work)
 				      msecs_to_jiffies(xenc_heartbeat_ms));
 }
 
+/* What we offer: offloads unless turned off. */
+u64 xenc_link_features(struct xenc_priv *priv)
+{
+	u64 f = XENC_F_MQ | XENC_F_QUIESCE;
+
+	if (xenc_offloads)
+		f |= XENC_F_CSUM | XENC_F_GSO;
+	return f;
+}
+
 void xenc_link_init(struct xenc_priv *priv)
 {
 	INIT_DELAYED_WORK(&priv->link_work, xenc_link_work);
 	priv->reason = XENC_DOWN_NO_PEER;
 	xenc_host_format(&priv->host, priv->shm->base, priv->shm->size,
-			 XENC_F_MQ | XENC_F_QUIESCE, get_random_u32());
+			 xenc_link_features(priv), get_random_u32());
 }
 
 void xenc_link_start(struct xenc_priv *priv)
@@ -332,5 +350,6 @@ void xenc_link_stop(struct xenc_priv *priv)
 		xenc_coalesce_stop(&priv->queues[q]);
 	xenc_shm_unbind(priv->shm);
 	xenc_host_set_state(&priv->host, XENC_LINUX_GONE);
-	xenc_shm_kick(priv->shm, 0);
+	trace_xenc_state(priv);
+	xenc_kick(priv, 0);
 }

@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <net/rtnetlink.h>
 #include "xenc.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 unsigned int xenc_heartbeat_ms = 100;
 module_param_named(heartbeat_ms, xenc_heartbeat_ms, uint, 0644);
@@ -20,6 +22,11 @@ unsigned long xenc_region_kb = 8192;
 module_param_named(region_kb, xenc_region_kb, ulong, 0444);
 MODULE_PARM_DESC(region_kb, "Size of regions made by ip link add (KiB)");
 
+bool xenc_offloads = true;
+module_param_named(offloads, xenc_offloads, bool, 0644);
+MODULE_PARM_DESC(offloads,
+		 "Offer checksum and GSO offloads to peers (from the next connect)");
+
 static int __init xenc_init(void)
 {
 	int err;
@@ -29,12 +36,23 @@ static int __init xenc_init(void)
 	xenc_debugfs_init();
 	err = xenc_rtnl_init();
 	if (err)
-		xenc_debugfs_exit();
+		goto err_debugfs;
+	err = xenc_pci_init();
+	if (err)
+		goto err_rtnl;
+	return 0;
+
+err_rtnl:
+	xenc_rtnl_exit();
+	xenc_local_exit();
+err_debugfs:
+	xenc_debugfs_exit();
 	return err;
 }
 
 static void __exit xenc_exit(void)
 {
+	xenc_pci_exit();
 	xenc_rtnl_exit();
 	xenc_local_exit();
 	xenc_debugfs_exit();

@@ -44,8 +44,33 @@ static void xenc_uninit(struct net_device *dev)
 	u32 q;
 
 	xenc_link_stop(priv);
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_queue_set_napi(dev, q, NULL);
+		xenc_rx_queue_exit(&priv->queues[q]);
 		netif_napi_del(&priv->queues[q].napi);
+	}
+}
+
+/* Offloads exist only as far as this generation negotiated them. */
+static netdev_features_t xenc_fix_features(struct net_device *dev,
+					   netdev_features_t features)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	return features & (~XENC_OFFLOAD_FEATURES |
+			   xenc_offload_features(priv->host.negotiated));
+}
+
+static netdev_features_t xenc_features_check(struct sk_buff *skb,
+					     struct net_device *dev,
+					     netdev_features_t features)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	struct xenc_queue *q = &priv->queues[skb_get_queue_mapping(skb)];
+
+	features = vlan_features_check(skb, features);
+	return xenc_offload_check(skb, READ_ONCE(q->tx.flags_ok),
+				  READ_ONCE(q->tx.max_frame), features);
 }
 
 static void xenc_destructor(struct net_device *dev)
@@ -65,6 +90,8 @@ static const struct net_device_ops xenc_netdev_ops = {
 	.ndo_change_mtu		= xenc_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fix_features	= xenc_fix_features,
+	.ndo_features_check	= xenc_features_check,
 };
 
 void xenc_dev_setup(struct net_device *dev)
@@ -72,6 +99,8 @@ void xenc_dev_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &xenc_netdev_ops;
 	dev->ethtool_ops = &xenc_ethtool_ops;
+	xenc_stats_setup(dev);
+	dev->sysfs_groups[0] = &xenc_sysfs_group;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = xenc_destructor;
 	dev->min_mtu = ETH_MIN_MTU;
@@ -79,7 +108,9 @@ void xenc_dev_setup(struct net_device *dev)
 		       65535 : XENC_FRAME_MAX - VLAN_ETH_HLEN;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->features |= NETIF_F_HIGHDMA;
+	/* Offloads start off; the first connect turns on what it negotiates. */
+	dev->hw_features = XENC_BASE_FEATURES | XENC_OFFLOAD_FEATURES;
+	dev->features = dev->hw_features;
 }
 
 /* Locally administered MAC that stays the same for the same region. */
@@ -98,6 +129,7 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
 	u32 q;
+	int err;
 
 	priv->dev = dev;
 	priv->shm = shm;
@@ -117,10 +149,25 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 		xenc_tx_set_thresholds(xq, dev->mtu);
 		xenc_coalesce_init(xq);
 		netif_napi_add(dev, &xq->napi, xenc_poll);
+		/* Queue q is always served by NAPI q. */
+		xenc_queue_set_napi(dev, q, &xq->napi);
+	}
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		err = xenc_rx_queue_init(&priv->queues[q]);
+		if (err)
+			goto err_queues;
 	}
 	netif_carrier_off(dev);
 	xenc_link_init(priv);
-	return xenc_shm_bind(shm, xenc_doorbell, priv);
+	err = xenc_shm_bind(shm, xenc_doorbell, priv);
+	if (!err)
+		return 0;
+err_queues:
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_rx_queue_exit(&priv->queues[q]);
+		netif_napi_del(&priv->queues[q].napi);
+	}
+	return err;
 }
 
 static unsigned int xenc_get_num_queues(void)
@@ -188,6 +235,52 @@ static void xenc_dellink(struct net_device *dev, struct list_head *head)
 		priv->local = NULL;
 	}
 	unregister_netdevice_queue(dev, head);
+}
+
+/*
+ * A device over a region some other code owns (a PCI device, a physical
+ * carve-out).  It takes over the user's reference to @shm, also on error.
+ */
+struct net_device *xenc_dev_create(struct xenc_shm *shm)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(struct xenc_priv), "xenc%d",
+			       NET_NAME_ENUM, xenc_dev_setup, XENC_MAX_QUEUES,
+			       XENC_MAX_QUEUES);
+	if (!dev) {
+		xenc_shm_put(shm);
+		return ERR_PTR(-ENOMEM);
+	}
+	rtnl_lock();
+	err = xenc_dev_init(dev, shm);
+	if (!err)
+		err = netif_set_real_num_queues(dev, 1, 1);
+	if (!err)
+		err = register_netdevice(dev);
+	if (err) {
+		struct xenc_priv *priv = netdev_priv(dev);
+		u32 q;
+
+		rtnl_unlock();
+		xenc_shm_unbind(shm);
+		for (q = 0; q < XENC_MAX_QUEUES; q++)
+			netif_napi_del(&priv->queues[q].napi);
+		/* The destructor does not run for a device never registered. */
+		free_netdev(dev);
+		xenc_shm_put(shm);
+		return ERR_PTR(err);
+	}
+	xenc_link_start(netdev_priv(dev));
+	rtnl_unlock();
+	return dev;
+}
+
+/* Unregister; the region's user reference goes with the destructor. */
+void xenc_dev_destroy(struct net_device *dev)
+{
+	unregister_netdev(dev);
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/rtnetlink.h>
 #include "xenc.h"
+#include "trace.h"
 
 #define XENC_RECONFIG_TIMEOUT_MS	5000
 
@@ -58,7 +59,8 @@ static void xenc_reconfig_resume(struct xenc_priv *priv)
 {
 	WRITE_ONCE(priv->quiescing, false);
 	xenc_host_set_state(&priv->host, XENC_LINUX_RUNNING);
-	xenc_shm_kick(priv->shm, 0);
+	trace_xenc_state(priv);
+	xenc_kick(priv, 0);
 	if (netif_running(priv->dev))
 		netif_tx_wake_all_queues(priv->dev);
 }
@@ -92,7 +94,8 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 	for (q = 0; q < priv->num_queues; q++)
 		xenc_tx_flush(&priv->queues[q]);
 	xenc_host_set_state(&priv->host, XENC_LINUX_QUIESCE);
-	xenc_shm_kick(priv->shm, 0);
+	trace_xenc_state(priv);
+	xenc_kick(priv, 0);
 
 	err = xenc_reconfig_wait(priv, XENC_EV_QUIESCED);
 	if (!err)

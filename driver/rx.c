@@ -1,13 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenc receive: NAPI drains the peer->Linux ring with one copy per frame,
- * reclaims the transmit ring, and re-arms the doorbell race-free.
+ * xenc receive: NAPI drains the peer->Linux ring with one copy per frame
+ * (rxbuf.c), applies checksum and GSO metadata (offload.c), hands skbs
+ * to GRO, reclaims the transmit ring, and re-arms the doorbell race-free.
  */
 #include <linux/etherdevice.h>
 #include "xenc.h"
+#include "trace.h"
+#include "xenc_skb.h"
 
 /* Hand slots back every few frames so a blocked peer restarts early. */
 #define XENC_RX_RELEASE_BATCH	16
+
+/* The queue's page_pool, also the memory model of its XDP buffers. */
+int xenc_rx_queue_init(struct xenc_queue *q)
+{
+	int err;
+
+	q->pool = xenc_rx_pool_create(q->priv->dev, &q->napi,
+				      XENC_RX_POOL_SIZE);
+	if (IS_ERR(q->pool)) {
+		err = PTR_ERR(q->pool);
+		q->pool = NULL;
+		return err;
+	}
+	err = xdp_rxq_info_reg(&q->xdp_rxq, q->priv->dev, q->index,
+			       q->napi.napi_id);
+	if (!err)
+		err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq,
+						 MEM_TYPE_PAGE_POOL, q->pool);
+	if (err) {
+		if (xdp_rxq_info_is_reg(&q->xdp_rxq))
+			xdp_rxq_info_unreg(&q->xdp_rxq);
+		page_pool_destroy(q->pool);
+		q->pool = NULL;
+	}
+	return err;
+}
+
+/* NAPI must be disabled: the pool recycles straight into its cache. */
+void xenc_rx_queue_exit(struct xenc_queue *q)
+{
+	if (!q->pool)
+		return;
+	xdp_rxq_info_unreg(&q->xdp_rxq);
+	page_pool_destroy(q->pool);
+	q->pool = NULL;
+}
 
 static void xenc_rx_release(struct xenc_queue *q)
 {
@@ -16,7 +55,7 @@ static void xenc_rx_release(struct xenc_queue *q)
 	if (q->rx.head == q->rx.pub)
 		return;
 	if (xenc_ring_release(&q->rx)) {
-		xenc_shm_kick(q->priv->shm, q->vector);
+		xenc_kick(q->priv, q->vector);
 		ctr = &q->rxs.kicks;
 	}
 	u64_stats_update_begin(&q->rxs.syncp);
@@ -24,19 +63,30 @@ static void xenc_rx_release(struct xenc_queue *q)
 	u64_stats_update_end(&q->rxs.syncp);
 }
 
-static struct sk_buff *xenc_rx_build(struct xenc_queue *q,
-				     const struct xenc_frame_hdr *fh,
-				     const struct xenc_span *sp)
+static void xenc_rx_bad_meta(struct xenc_queue *q,
+			     const struct xenc_frame_hdr *fh)
 {
-	struct sk_buff *skb = napi_alloc_skb(&q->napi, fh->len);
+	/* Well-formed metadata that does not match the packet: drop it. */
+	xenc_count_fault(q->priv, fh->flags & XENC_FRAME_GSO ?
+			 XENC_FAULT_GSO : XENC_FAULT_CSUM);
+}
 
-	if (unlikely(!skb))
-		return NULL;
-	/* The peer may rewrite the payload under us; it is only data. */
-	xenc_span_to_buf(sp, skb_put(skb, fh->len));
-	skb->protocol = eth_type_trans(skb, q->priv->dev);
+/* Hand one frame's skb to the stack; false if it had to be dropped. */
+static bool xenc_rx_up(struct xenc_queue *q, struct sk_buff *skb,
+		       const struct xenc_frame_hdr *fh)
+{
+	struct net_device *dev = q->priv->dev;
+
+	skb->dev = dev;
+	if (fh->flags && unlikely(xenc_offload_from_frame(skb, fh))) {
+		xenc_rx_bad_meta(q, fh);
+		napi_consume_skb(skb, 1);
+		return false;
+	}
+	skb->protocol = eth_type_trans(skb, dev);
 	skb_record_rx_queue(skb, q->index);
-	return skb;
+	napi_gro_receive(&q->napi, skb);
+	return true;
 }
 
 static int xenc_rx(struct xenc_queue *q, int budget)
@@ -44,7 +94,7 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 	struct xenc_frame_hdr fh;
 	struct xenc_span sp;
 	struct sk_buff *skb;
-	u64 bytes = 0, nomem = 0;
+	u64 pkts = 0, bytes = 0, nomem = 0, bad = 0, csum = 0, gso = 0;
 	int done = 0, rc;
 
 	while (done < budget) {
@@ -59,24 +109,36 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 			xenc_link_fault(q->priv, rc);
 			break;
 		}
-		skb = xenc_rx_build(q, &fh, &sp);
+		trace_xenc_rx(q, &q->rx, fh.len);
+		skb = xenc_rx_skb(&q->napi, q->pool, &sp, fh.len);
+		/* The peer may rewrite the payload under us; it is only data. */
 		xenc_ring_consume(&q->rx, &fh);
 		done++;
 		if (unlikely(!skb)) {
 			nomem++;
-		} else {
-			bytes += fh.len;
-			napi_gro_receive(&q->napi, skb);
+			goto next;
+		} else if (unlikely(!xenc_rx_up(q, skb, &fh))) {
+			bad++;
+			goto next;
 		}
+		pkts++;
+		bytes += fh.len;
+		csum += !!(fh.flags & (XENC_FRAME_CSUM_PARTIAL |
+				       XENC_FRAME_DATA_VALID));
+		gso += !!(fh.flags & XENC_FRAME_GSO);
+next:
 		if (!(done % XENC_RX_RELEASE_BATCH))
 			xenc_rx_release(q);
 	}
 	xenc_rx_release(q);
 
 	u64_stats_update_begin(&q->rxs.syncp);
-	u64_stats_add(&q->rxs.packets, done - nomem);
+	u64_stats_add(&q->rxs.packets, pkts);
 	u64_stats_add(&q->rxs.bytes, bytes);
 	u64_stats_add(&q->rxs.drop_nomem, nomem);
+	u64_stats_add(&q->rxs.drop_offload, bad);
+	u64_stats_add(&q->rxs.csum_offload, csum);
+	u64_stats_add(&q->rxs.gso_frames, gso);
 	u64_stats_inc(&q->rxs.polls);
 	if (done == budget)
 		u64_stats_inc(&q->rxs.budget_exhausted);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenc statistics: per-queue u64 counters, summed for ndo_get_stats64 and
- * listed one by one for ethtool -S.  Nothing is ever reset on read.
+ * xenc statistics: per-queue u64 counters, summed for ndo_get_stats64,
+ * listed one by one for ethtool -S and, where the kernel has it, reported
+ * per queue through netdev_stat_ops (netlink "netdev" family, qstats-get).
+ * Nothing is ever reset on read, nor when the queue count changes.
  */
 #include <linux/ethtool.h>
 #include "xenc.h"
@@ -24,6 +26,9 @@ static const struct xenc_stat_desc xenc_tx_descs[] = {
 	XENC_TX_STAT("tx_ring_full", ring_full),
 	XENC_TX_STAT("tx_doorbells_sent", kicks),
 	XENC_TX_STAT("tx_doorbells_suppressed", kicks_suppressed),
+	XENC_TX_STAT("tx_csum_offload", csum_offload),
+	XENC_TX_STAT("tx_gso_frames", gso_frames),
+	XENC_TX_STAT("tx_drop_offload", drop_offload),
 };
 
 static const struct xenc_stat_desc xenc_rx_descs[] = {
@@ -36,6 +41,9 @@ static const struct xenc_stat_desc xenc_rx_descs[] = {
 	XENC_RX_STAT("rx_doorbells_suppressed", kicks_suppressed),
 	XENC_RX_STAT("napi_polls", polls),
 	XENC_RX_STAT("napi_budget_exhausted", budget_exhausted),
+	XENC_RX_STAT("rx_csum_offload", csum_offload),
+	XENC_RX_STAT("rx_gso_frames", gso_frames),
+	XENC_RX_STAT("rx_drop_offload", drop_offload),
 };
 
 static const char * const xenc_fault_stat[XENC_FAULT_COUNT] = {
@@ -70,6 +78,10 @@ static void xenc_read_tx(struct xenc_queue *q, u64 *out)
 			out[i] = u64_stats_read((u64_stats_t *)
 				((u8 *)&q->txs + xenc_tx_descs[i].offset));
 	} while (u64_stats_fetch_retry(&q->txs.syncp, start));
+	/* Doorbells the coalescing timer sent count as sent too. */
+	for (i = 0; i < XENC_NTX; i++)
+		if (xenc_tx_descs[i].offset == offsetof(struct xenc_tx_stats, kicks))
+			out[i] += atomic64_read(&q->timer_kicks);
 }
 
 static void xenc_read_rx(struct xenc_queue *q, u64 *out)
@@ -95,10 +107,10 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		xenc_read_rx(&priv->queues[q], rx);
 		s->tx_packets += tx[0];
 		s->tx_bytes += tx[1];
-		s->tx_dropped += tx[2] + tx[3] + tx[4];
+		s->tx_dropped += tx[2] + tx[3] + tx[4] + tx[11];
 		s->rx_packets += rx[0];
 		s->rx_bytes += rx[1];
-		s->rx_dropped += rx[2] + rx[3];
+		s->rx_dropped += rx[2] + rx[3] + rx[11];
 	}
 }
 
@@ -145,4 +157,113 @@ void xenc_stats_fill(struct net_device *dev, u64 *data)
 		data += XENC_NRX;
 		*data++ = atomic64_read(&xq->doorbells);
 	}
+}
+
+#ifdef XENC_HAVE_QSTATS
+/* Only the fields set here are reported; the rest stay "not collected". */
+static void xenc_qstats_rx(struct xenc_queue *q,
+			   struct netdev_queue_stats_rx *rx)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&q->rxs.syncp);
+		rx->packets = u64_stats_read(&q->rxs.packets);
+		rx->bytes = u64_stats_read(&q->rxs.bytes);
+		rx->alloc_fail = u64_stats_read(&q->rxs.drop_nomem);
+		/* Frames lost with a faulty ring never reach the stack. */
+		rx->hw_drops = u64_stats_read(&q->rxs.drop_fault);
+	} while (u64_stats_fetch_retry(&q->rxs.syncp, start));
+}
+
+static void xenc_qstats_tx(struct xenc_queue *q,
+			   struct netdev_queue_stats_tx *tx)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&q->txs.syncp);
+		tx->packets = u64_stats_read(&q->txs.packets);
+		tx->bytes = u64_stats_read(&q->txs.bytes);
+		tx->hw_drop_errors = u64_stats_read(&q->txs.drop_toobig);
+		tx->hw_drops = tx->hw_drop_errors +
+			       u64_stats_read(&q->txs.drop_down) +
+			       u64_stats_read(&q->txs.drop_fault);
+		/* Stopped early (ring low) or late (frame did not fit). */
+		tx->stop = u64_stats_read(&q->txs.stops) +
+			   u64_stats_read(&q->txs.ring_full);
+	} while (u64_stats_fetch_retry(&q->txs.syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&q->rxs.syncp);
+		tx->wake = u64_stats_read(&q->rxs.wakes);
+	} while (u64_stats_fetch_retry(&q->rxs.syncp, start));
+}
+
+static void xenc_get_queue_stats_rx(struct net_device *dev, int idx,
+				    struct netdev_queue_stats_rx *rx)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	xenc_qstats_rx(&priv->queues[idx], rx);
+}
+
+static void xenc_get_queue_stats_tx(struct net_device *dev, int idx,
+				    struct netdev_queue_stats_tx *tx)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+
+	xenc_qstats_tx(&priv->queues[idx], tx);
+}
+
+/* Queues beyond the live count keep their history: report it as base. */
+static void xenc_get_base_stats(struct net_device *dev,
+				struct netdev_queue_stats_rx *rx,
+				struct netdev_queue_stats_tx *tx)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	struct netdev_queue_stats_rx qrx;
+	struct netdev_queue_stats_tx qtx;
+	unsigned int q;
+
+	/* Zero what we collect; what stays unset is not reported. */
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->hw_drops = 0;
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->hw_drops = 0;
+	tx->hw_drop_errors = 0;
+	tx->stop = 0;
+	tx->wake = 0;
+	for (q = dev->real_num_rx_queues; q < XENC_MAX_QUEUES; q++) {
+		xenc_qstats_rx(&priv->queues[q], &qrx);
+		rx->packets += qrx.packets;
+		rx->bytes += qrx.bytes;
+		rx->alloc_fail += qrx.alloc_fail;
+		rx->hw_drops += qrx.hw_drops;
+	}
+	for (q = dev->real_num_tx_queues; q < XENC_MAX_QUEUES; q++) {
+		xenc_qstats_tx(&priv->queues[q], &qtx);
+		tx->packets += qtx.packets;
+		tx->bytes += qtx.bytes;
+		tx->hw_drops += qtx.hw_drops;
+		tx->hw_drop_errors += qtx.hw_drop_errors;
+		tx->stop += qtx.stop;
+		tx->wake += qtx.wake;
+	}
+}
+
+static const struct netdev_stat_ops xenc_stat_ops = {
+	.get_queue_stats_rx	= xenc_get_queue_stats_rx,
+	.get_queue_stats_tx	= xenc_get_queue_stats_tx,
+	.get_base_stats		= xenc_get_base_stats,
+};
+#endif
+
+void xenc_stats_setup(struct net_device *dev)
+{
+#ifdef XENC_HAVE_QSTATS
+	dev->stat_ops = &xenc_stat_ops;
+#endif
 }

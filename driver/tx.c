@@ -7,13 +7,23 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include "xenc.h"
+#include "trace.h"
+#include "xenc_skb.h"
 
-/* Stop below one max-size frame; wake once a quarter ring is free too. */
+/*
+ * Stop below one max-size frame (a whole GSO frame if GSO is on); wake
+ * once a quarter ring is free too.
+ */
 void xenc_tx_set_thresholds(struct xenc_queue *q, unsigned int mtu)
 {
 	u32 slot = q->priv->host.layout.slot_size ?: XENC_SLOT_SIZE_DEFAULT;
 	u32 slots = q->tx.slots ?: q->priv->l2p_slots;
-	u32 stop = DIV_ROUND_UP(mtu + VLAN_ETH_HLEN + XENC_FRAME_HDR_SIZE, slot);
+	u32 len = mtu + VLAN_ETH_HLEN;
+	u32 stop;
+
+	if (q->tx.flags_ok & XENC_FRAME_GSO)
+		len = max(len, q->tx.max_frame);
+	stop = DIV_ROUND_UP(len + XENC_FRAME_HDR_SIZE, slot);
 
 	WRITE_ONCE(q->stop_slots, min(stop, slots));
 	WRITE_ONCE(q->wake_slots, min(max(stop, slots / 4), slots));
@@ -110,13 +120,28 @@ static netdev_tx_t xenc_tx_drop(struct xenc_queue *q, struct sk_buff *skb,
 	return NETDEV_TX_OK;
 }
 
+/*
+ * Offloads were renegotiated under an skb already validated for the old
+ * set: finish its checksum here; a GSO skb cannot be sent (rare, counted).
+ */
+static int xenc_tx_no_offload(struct sk_buff *skb, struct xenc_frame_hdr *fh)
+{
+	if (skb_is_gso(skb))
+		return -EOPNOTSUPP;
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -EINVAL;
+	memset(fh, 0, sizeof(*fh));
+	fh->len = skb->len;
+	return 0;
+}
+
 netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
 	u16 qi = skb_get_queue_mapping(skb);
 	struct xenc_queue *q = &priv->queues[qi];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
-	struct xenc_frame_hdr fh = { .len = skb->len };
+	struct xenc_frame_hdr fh;
 	struct xenc_span sp;
 	bool kick, low;
 	u32 used;
@@ -124,6 +149,10 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (unlikely(!READ_ONCE(priv->live) || qi >= priv->num_queues))
 		return xenc_tx_drop(q, skb, &q->txs.drop_down);
+	if (unlikely(xenc_offload_to_frame(skb, &fh, q->tx.flags_ok,
+					   q->tx.max_frame)) &&
+	    xenc_tx_no_offload(skb, &fh))
+		return xenc_tx_drop(q, skb, &q->txs.drop_offload);
 	rc = xenc_ring_put(&q->tx, &fh, &sp);
 	if (unlikely(rc == XENC_FULL)) {
 		/* Only after an MTU increase: the qdisc keeps the skb. */
@@ -146,10 +175,15 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
 	if (sp.n[1])
 		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
+	trace_xenc_xmit(q, &q->tx, fh.len);
 
 	u64_stats_update_begin(&q->txs.syncp);
 	u64_stats_inc(&q->txs.packets);
 	u64_stats_add(&q->txs.bytes, skb->len);
+	if (fh.flags & XENC_FRAME_CSUM_PARTIAL)
+		u64_stats_inc(&q->txs.csum_offload);
+	if (fh.flags & XENC_FRAME_GSO)
+		u64_stats_inc(&q->txs.gso_frames);
 	u64_stats_update_end(&q->txs.syncp);
 
 	used = xenc_frame_slots(&q->tx, fh.len);

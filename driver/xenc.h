@@ -7,11 +7,13 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
+#include <net/xdp.h>
 #include "xenc_ring.h"
 #include "xenc_shm.h"
+#include "xenc_skb.h"
 #include "xenc_compat_linux.h"
+#include "xenc_version.h"
 
-#define XENC_VERSION		"0.1.0"
 #define XENC_DEFAULT_SLOTS	256
 
 /* Why the carrier is down; shown through get_link_ext_state and debugfs. */
@@ -35,6 +37,9 @@ struct xenc_tx_stats {
 	u64_stats_t ring_full;
 	u64_stats_t kicks;
 	u64_stats_t kicks_suppressed;
+	u64_stats_t csum_offload;
+	u64_stats_t gso_frames;
+	u64_stats_t drop_offload;
 	struct u64_stats_sync syncp;
 };
 
@@ -49,6 +54,9 @@ struct xenc_rx_stats {
 	u64_stats_t kicks_suppressed;
 	u64_stats_t polls;
 	u64_stats_t budget_exhausted;
+	u64_stats_t csum_offload;
+	u64_stats_t gso_frames;
+	u64_stats_t drop_offload;
 	struct u64_stats_sync syncp;
 };
 
@@ -61,9 +69,12 @@ struct xenc_queue {
 	struct napi_struct napi;
 	struct xenc_ring tx;		/* l2p: we produce, under xmit lock */
 	struct xenc_ring rx;		/* p2l: we consume, in NAPI */
+	struct page_pool *pool;		/* large frames and XDP, see rxbuf.c */
+	struct xdp_rxq_info xdp_rxq;
 	u32 stop_slots;			/* stop when fewer free: one max frame */
 	u32 wake_slots;			/* wake at this many free: hysteresis */
 	atomic64_t doorbells;		/* received, from hard IRQ */
+	atomic64_t timer_kicks;		/* deferred tx doorbells, from hrtimer */
 	struct hrtimer rx_timer;	/* rx-usecs deadline, or poll tick */
 	struct hrtimer tx_timer;	/* tx-usecs deferred kick */
 	u32 tx_unkicked;		/* frames published since last kick */
@@ -107,12 +118,15 @@ struct xenc_priv {
 extern unsigned int xenc_heartbeat_ms;
 extern unsigned int xenc_stale_ticks;
 extern unsigned long xenc_region_kb;
+extern bool xenc_offloads;
 
 /* netdev.c */
 int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm);
 void xenc_dev_setup(struct net_device *dev);
 void xenc_dev_update_mac(struct net_device *dev);
 int xenc_rtnl_init(void);
+struct net_device *xenc_dev_create(struct xenc_shm *shm);
+void xenc_dev_destroy(struct net_device *dev);
 struct net_device *xenc_kunit_create(struct xenc_shm **peer_end);
 void xenc_kunit_destroy(struct net_device *dev);
 void xenc_rtnl_exit(void);
@@ -125,6 +139,8 @@ void xenc_tx_flush(struct xenc_queue *q);
 
 /* rx.c */
 int xenc_poll(struct napi_struct *napi, int budget);
+int xenc_rx_queue_init(struct xenc_queue *q);
+void xenc_rx_queue_exit(struct xenc_queue *q);
 
 /* link.c */
 void xenc_link_init(struct xenc_priv *priv);
@@ -136,6 +152,8 @@ void xenc_link_reset(struct xenc_priv *priv, enum xenc_down_reason why);
 int xenc_link_offer(struct xenc_priv *priv);
 void xenc_data_stop(struct xenc_priv *priv);
 void xenc_link_fault(struct xenc_priv *priv, int rc);
+void xenc_count_fault(struct xenc_priv *priv, u32 f);
+u64 xenc_link_features(struct xenc_priv *priv);
 void xenc_doorbell(void *ctx, u32 vector);
 void xenc_queues_enable(struct xenc_priv *priv);
 void xenc_queues_disable(struct xenc_priv *priv);
@@ -146,6 +164,7 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 		  struct netlink_ext_ack *extack);
 
 /* coalesce.c */
+void xenc_kick(struct xenc_priv *priv, u32 vector);
 void xenc_coalesce_init(struct xenc_queue *q);
 void xenc_coalesce_stop(struct xenc_queue *q);
 void xenc_coalesce_apply(struct xenc_priv *priv);
@@ -173,8 +192,16 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 int xenc_stats_count(struct net_device *dev);
 void xenc_stats_strings(struct net_device *dev, u8 *data);
 void xenc_stats_fill(struct net_device *dev, u64 *data);
+void xenc_stats_setup(struct net_device *dev);
+
+/* pci.c */
+int xenc_pci_init(void);
+void xenc_pci_exit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xenc_ethtool_ops;
+
+/* sysfs.c */
+extern const struct attribute_group xenc_sysfs_group;
 
 #endif /* XENC_H */

@@ -40,6 +40,7 @@ struct xenc_ring {
 bool xenc_is_pow2(u32 v);
 u32 xenc_frame_slots(const struct xenc_ring *r, u32 len);
 u16 xenc_frame_flags_ok(u64 features);
+int xenc_frame_meta_check(const struct xenc_frame_hdr *fh, u32 max_frame);
 int xenc_ring_init(struct xenc_ring *r, void *ring_base, u32 slots,
 		   u32 slot_size, u32 max_frame, u64 features);
 void xenc_ring_clear_shared(void *ring_base);
@@ -62,6 +63,7 @@ bool xenc_ring_enable_notify_at(struct xenc_ring *r, u32 batch);
 void xenc_ring_set_polling(struct xenc_ring *r, bool consumer, bool on);
 
 void xenc_span_to_buf(const struct xenc_span *sp, void *buf);
+void xenc_span_read(const struct xenc_span *sp, u32 off, void *buf, u32 n);
 void xenc_span_from_buf(const struct xenc_span *sp, const void *buf);
 
 /* Layout: where each ring lives inside the region. */

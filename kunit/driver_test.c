@@ -283,11 +283,219 @@ static void dt_carrier(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, 7));
 }
 
+/*
+ * A peer that declares itself polling (a tickless co-kernel core) gets no
+ * doorbell from Linux, yet every frame reaches it.
+ */
+static void dt_peer_polling(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct xenc_queue *q = &priv->queues[0];
+	struct xenc_ep_config cfg = c->ep.cfg;
+	u64 sent;
+	int kicks;
+	u32 i;
+
+	xenc_ep_detach(&c->ep);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_down));
+	cfg.flags = XENC_PEER_F_POLLING;
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 4);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
+	kicks = atomic_read(&c->kicks);
+	sent = u64_stats_read(&q->txs.kicks);
+	for (i = 0; i < 20; i++) {
+		KUNIT_ASSERT_EQ(test, NET_XMIT_SUCCESS,
+				dev_queue_xmit(dt_skb(c->dev, 300, i)));
+		KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 300, i));
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->kicks), kicks);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->txs.kicks), sent);
+	KUNIT_EXPECT_GE(test, u64_stats_read(&q->txs.kicks_suppressed), 20ull);
+}
+
+/* All ethtool -S counters of a device, by name. */
+struct dt_counters {
+	int n;
+	u8 (*names)[ETH_GSTRING_LEN];
+	u64 *before, *after;
+};
+
+static void dt_counters_init(struct kunit *test, struct dt_ctx *c,
+			     struct dt_counters *k)
+{
+	const struct ethtool_ops *ops = c->dev->ethtool_ops;
+
+	k->n = ops->get_sset_count(c->dev, ETH_SS_STATS);
+	KUNIT_ASSERT_GT(test, k->n, 0);
+	k->names = kunit_kcalloc(test, k->n, ETH_GSTRING_LEN, GFP_KERNEL);
+	k->before = kunit_kcalloc(test, k->n, sizeof(u64), GFP_KERNEL);
+	k->after = kunit_kcalloc(test, k->n, sizeof(u64), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k->names);
+	KUNIT_ASSERT_NOT_NULL(test, k->before);
+	KUNIT_ASSERT_NOT_NULL(test, k->after);
+	ops->get_strings(c->dev, ETH_SS_STATS, (u8 *)k->names);
+}
+
+static bool dt_listed(const char *name, const char * const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+/*
+ * Run @provoke between two reads of every counter: each of @must moved,
+ * nothing outside @must and @may moved, nothing went back.
+ */
+static void dt_event(struct kunit *test, struct dt_ctx *c,
+		     struct dt_counters *k, const char *event,
+		     void (*provoke)(struct kunit *test, struct dt_ctx *c),
+		     const char * const *must, const char * const *may)
+{
+	const struct ethtool_ops *ops = c->dev->ethtool_ops;
+	int i;
+
+	ops->get_ethtool_stats(c->dev, NULL, k->before);
+	provoke(test, c);
+	ops->get_ethtool_stats(c->dev, NULL, k->after);
+	for (i = 0; i < k->n; i++) {
+		const char *name = k->names[i];
+		bool moved = k->after[i] != k->before[i];
+
+		KUNIT_EXPECT_GE_MSG(test, k->after[i], k->before[i],
+				    "%s: %s went back", event, name);
+		if (dt_listed(name, must))
+			KUNIT_EXPECT_TRUE_MSG(test, moved, "%s: %s did not move",
+					      event, name);
+		else if (moved && !dt_listed(name, may))
+			KUNIT_FAIL(test, "%s: %s moved", event, name);
+	}
+}
+
+/* ndo_start_xmit on queue 0 as the core calls it, queue state aside. */
+static netdev_tx_t dt_xmit_direct(struct dt_ctx *c, u32 len)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(c->dev, 0);
+	struct sk_buff *skb = dt_skb(c->dev, len, 0);
+	netdev_tx_t rc;
+
+	if (!skb)
+		return NETDEV_TX_BUSY;
+	skb_set_queue_mapping(skb, 0);
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	rc = netdev_start_xmit(skb, c->dev, txq, false);
+	__netif_tx_unlock(txq);
+	local_bh_enable();
+	if (rc != NETDEV_TX_OK)
+		kfree_skb(skb);
+	return rc;
+}
+
+static void dt_set_mtu(struct kunit *test, struct dt_ctx *c, int mtu)
+{
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, 0, dev_set_mtu(c->dev, mtu));
+	rtnl_unlock();
+}
+
+static void dt_xmit_toobig(struct kunit *test, struct dt_ctx *c)
+{
+	KUNIT_EXPECT_EQ(test, NETDEV_TX_OK,
+			dt_xmit_direct(c, XENC_FRAME_MAX + 1));
+}
+
+static void dt_xmit_down(struct kunit *test, struct dt_ctx *c)
+{
+	KUNIT_EXPECT_EQ(test, NETDEV_TX_OK, dt_xmit_direct(c, 100));
+}
+
+/* Three slots do not fit in the two an MTU increase left free. */
+static void dt_xmit_full(struct kunit *test, struct dt_ctx *c)
+{
+	KUNIT_EXPECT_EQ(test, NETDEV_TX_BUSY, dt_xmit_direct(c, 5000));
+}
+
+/* The peer's consumer index leaps past everything published. */
+static void dt_xmit_bad_cons(struct kunit *test, struct dt_ctx *c)
+{
+	struct xenc_ring_hdr *h = c->ep.q[0].rx.hdr;
+
+	WRITE_ONCE(h->cons, READ_ONCE(h->prod) + 7);
+	KUNIT_EXPECT_EQ(test, NETDEV_TX_OK, dt_xmit_direct(c, 5000));
+}
+
+/*
+ * The transmit counters no guest test can reach: each moves for its own
+ * event and nothing else does.  MTU 1000 keeps IPv6 (and its frames) off
+ * the device until the MTU increase that makes a ring-full possible.
+ */
+static void dt_counters_tx(struct kunit *test)
+{
+	static const char * const toobig[] = { "q0_tx_drop_toobig", NULL };
+	static const char * const down[] = { "q0_tx_drop_link_down", NULL };
+	static const char * const full[] = { "q0_tx_ring_full", NULL };
+	/* With MTU 9000, IPv6 is back and may take a slot and stop the queue. */
+	static const char * const full_may[] = {
+		"q0_tx_doorbells_sent", "q0_tx_doorbells_suppressed",
+		"q0_tx_packets", "q0_tx_bytes", "q0_tx_queue_stops", NULL };
+	static const char * const fault[] = {
+		"q0_tx_drop_fault", "peer_fault_cons_range", NULL };
+	static const char * const fault_may[] = {
+		"link_disconnects", "q0_tx_doorbells_sent",
+		"q0_tx_doorbells_suppressed", NULL };
+	static const char * const none[] = { NULL };
+	struct dt_ctx *c = test->priv;
+	struct xenc_priv *priv = netdev_priv(c->dev);
+	struct xenc_queue *q = &priv->queues[0];
+	struct netdev_queue *txq = netdev_get_tx_queue(c->dev, 0);
+	struct xenc_ep_config cfg = c->ep.cfg;
+	struct xenc_frame_hdr fh;
+	struct dt_counters k;
+	struct xenc_span sp;
+	u32 free_slots;
+
+	dt_counters_init(test, c, &k);
+	dt_set_mtu(test, c, 1000);
+	/* Let what the stack sent before drain, then keep BQL out of it. */
+	msleep(200);
+	while (xenc_ep_recv(&c->ep, 0, &fh, &sp) == XENC_OK)
+		xenc_ep_recv_done(&c->ep, 0, &fh);
+	xenc_ep_recv_flush(&c->ep, 0);
+#ifdef CONFIG_BQL
+	txq->dql.min_limit = 1 << 30;
+#endif
+	dt_event(test, c, &k, "oversized frame", dt_xmit_toobig, toobig, none);
+
+	xenc_ep_detach(&c->ep);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_down));
+	dt_event(test, c, &k, "xmit on a down link", dt_xmit_down, down, none);
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 3);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
+
+	/* Fill all but two slots (the peer does not consume), then MTU up. */
+	__netif_tx_lock_bh(txq);
+	KUNIT_ASSERT_EQ(test, 0, xenc_ring_free(&q->tx, &free_slots));
+	__netif_tx_unlock_bh(txq);
+	while (q->tx.slots - xenc_ring_used(&q->tx) > 2)
+		KUNIT_ASSERT_EQ(test, NETDEV_TX_OK, dt_xmit_direct(c, 100));
+	dt_set_mtu(test, c, 9000);
+	dt_event(test, c, &k, "ring full", dt_xmit_full, full, full_may);
+	dt_event(test, c, &k, "faulty ring", dt_xmit_bad_cons, fault,
+		 fault_may);
+}
+
 static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_xmit_sizes),
 	KUNIT_CASE_SLOW(dt_poll_budget),
 	KUNIT_CASE_SLOW(dt_stop_wake),
 	KUNIT_CASE_SLOW(dt_carrier),
+	KUNIT_CASE_SLOW(dt_counters_tx),
+	KUNIT_CASE_SLOW(dt_peer_polling),
 	{}
 };
 

@@ -215,6 +215,10 @@ int xenc_host_offer(struct xenc_host *h, const struct xenc_layout *l)
 	u32 q;
 	int rc;
 
+	/* A GSO frame must carry CSUM_PARTIAL: no GSO without CSUM. */
+	if (!(neg & XENC_F_CSUM))
+		neg &= ~XENC_F_GSO;
+
 	rc = xenc_layout_check(l, h->size);
 	if (rc)
 		return rc;

@@ -217,6 +217,34 @@ bool xenc_ring_wait_space(struct xenc_ring *r, u32 want)
 
 XENC_EXPORT(xenc_ring_wait_space);
 
+/*
+ * Offload metadata of a frame whose flags are already known to be allowed
+ * (private copy).  The consumer breaks the ring on a violation; a producer
+ * calls it to never publish a frame the other side must reject.
+ */
+int xenc_frame_meta_check(const struct xenc_frame_hdr *fh, u32 max_frame)
+{
+	if (fh->flags & XENC_FRAME_CSUM_PARTIAL) {
+		/* A checksum lies past the Ethernet header, inside the frame. */
+		if (fh->csum_start < XENC_FRAME_MIN ||
+		    (u32)fh->csum_start + fh->csum_offset + 2 > fh->len ||
+		    (fh->flags & XENC_FRAME_DATA_VALID))
+			return -XENC_FAULT_CSUM;
+	}
+	if (fh->flags & XENC_FRAME_GSO) {
+		/* Segmenting needs a checksum to fill in each segment. */
+		if (!(fh->flags & XENC_FRAME_CSUM_PARTIAL) ||
+		    fh->gso_size < XENC_GSO_SIZE_MIN ||
+		    fh->gso_size > max_frame ||
+		    fh->gso_type == XENC_GSO_NONE ||
+		    fh->gso_type > XENC_GSO_UDP_L4)
+			return -XENC_FAULT_GSO;
+	}
+	return XENC_OK;
+}
+
+XENC_EXPORT(xenc_frame_meta_check);
+
 /* Consumer: read, once, and validate the next frame's header. */
 static int xenc_frame_check(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 			    u32 avail)
@@ -224,6 +252,7 @@ static int xenc_frame_check(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 	const struct xenc_frame_hdr *s = xenc_slot(r, r->head);
 	u32 len = xenc_load(&s->len);
 	u16 flags = xenc_load(&s->flags);
+	int rc;
 
 	if (len < XENC_FRAME_MIN)
 		return xenc_ring_break(r, XENC_FAULT_LEN_SHORT);
@@ -239,17 +268,13 @@ static int xenc_frame_check(struct xenc_ring *r, struct xenc_frame_hdr *fh,
 	if (flags & XENC_FRAME_CSUM_PARTIAL) {
 		fh->csum_start = xenc_load(&s->csum_start);
 		fh->csum_offset = xenc_load(&s->csum_offset);
-		if ((u32)fh->csum_start + fh->csum_offset + 2 > len)
-			return xenc_ring_break(r, XENC_FAULT_CSUM);
 	}
 	if (flags & XENC_FRAME_GSO) {
 		fh->gso_size = xenc_load(&s->gso_size);
 		fh->gso_type = xenc_load(&s->gso_type);
-		if (!fh->gso_size || fh->gso_type == XENC_GSO_NONE ||
-		    fh->gso_type > XENC_GSO_UDP_L4)
-			return xenc_ring_break(r, XENC_FAULT_GSO);
 	}
-	return XENC_OK;
+	rc = xenc_frame_meta_check(fh, r->max_frame);
+	return rc ? xenc_ring_break(r, (enum xenc_fault)-rc) : XENC_OK;
 }
 
 /* Consumer: look at the next frame without consuming it. */
@@ -353,6 +378,27 @@ void xenc_span_to_buf(const struct xenc_span *sp, void *buf)
 }
 
 XENC_EXPORT(xenc_span_to_buf);
+
+/* Copy @n payload bytes starting at @off (off + n <= the frame length). */
+void xenc_span_read(const struct xenc_span *sp, u32 off, void *buf, u32 n)
+{
+	u8 *d = buf;
+	u32 k;
+
+	if (off < sp->n[0]) {
+		k = sp->n[0] - off < n ? sp->n[0] - off : n;
+		xenc_memcpy(d, sp->p[0] + off, k);
+		d += k;
+		n -= k;
+		off = 0;
+	} else {
+		off -= sp->n[0];
+	}
+	if (n)
+		xenc_memcpy(d, sp->p[1] + off, n);
+}
+
+XENC_EXPORT(xenc_span_read);
 
 void xenc_span_from_buf(const struct xenc_span *sp, const void *buf)
 {

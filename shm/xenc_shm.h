@@ -12,6 +12,10 @@
 #include <linux/netlink.h>
 
 struct xenc_shm;
+struct pci_dev;
+
+/* No transport delivers more vectors than there are queue pairs. */
+#define XENC_SHM_MAX_VECTORS	16
 
 typedef void (*xenc_doorbell_fn)(void *ctx, u32 vector);
 
@@ -70,5 +74,18 @@ void xenc_local_destroy(struct xenc_local *lr, struct list_head *kill);
 int xenc_local_register_peer(const struct xenc_local_peer_ops *ops);
 void xenc_local_unregister_peer(const struct xenc_local_peer_ops *ops);
 void xenc_local_exit(void);
+
+/* ivshmem transport (ivshmem.c): QEMU's inter-VM shared memory device. */
+#define XENC_IVSHMEM_DEVICE_ID	0x1110
+
+/* Which end of a region a transport instance serves. */
+enum xenc_shm_role {
+	XENC_SHM_LINUX = 0,	/* xenc: formats the region */
+	XENC_SHM_PEER = 1,	/* the co-kernel endpoint */
+};
+
+struct xenc_shm *xenc_ivshmem_create(struct pci_dev *pdev, const char *name,
+				     enum xenc_shm_role role);
+void xenc_ivshmem_destroy(struct xenc_shm *shm);
 
 #endif /* XENC_SHM_H */

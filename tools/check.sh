@@ -28,13 +28,20 @@ step() {
 tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 step kernel-build tools/guest/build-kernel.sh
 step modules-6.12-W1 bash -c 'make -s modules 2>&1 | tee /dev/stderr | { ! grep -E "warning|error"; }'
-step modules-6.1-W1 make -s build-6.1
-step sparse make -s sparse
+# W=1 + sparse against every kernel here (Debian headers, test kernel).
+step kernels-W1-sparse tools/build-kernels.sh
+step dkms-6.1 make -s dkms-build-6.1
+# The guest's DKMS test installs this (no compiling in the TCG guest).
+step dkms-6.12-tarball make -s dkms-tarball
+step install-staged make -s install-check
 step checkpatch make -s checkpatch
 step cokernel-freestanding make -s cokernel-freestanding
+step version-consistent make -s version-check
+step docs-commands-and-rst make -s docs-check
 step native-build make -s native-build
 make -s native-test >"$logs/native.log" 2>&1 || true
 step guest-tests make -s guest-test
+step twoguest-tests make -s twoguest-test
 
 results=("$res"/*.txt "$top"/build/native/results.txt)
 pass=$(cat "${results[@]}" 2>/dev/null | grep -c '^PASS')

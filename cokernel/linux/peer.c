@@ -8,6 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/if_vlan.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -15,6 +16,9 @@
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include "peer.h"
+#include "xenc_version.h"
+#include "xenc_skb.h"
+#include "xenc_compat_linux.h"
 
 static unsigned int peer_queues = XENC_MAX_QUEUES;
 module_param(peer_queues, uint, 0444);
@@ -28,6 +32,16 @@ static bool peer_polling;
 module_param(peer_polling, bool, 0444);
 MODULE_PARM_DESC(peer_polling, "Declare the peer polling: no doorbells to it");
 
+static unsigned int peer_poll_us = 100;
+module_param(peer_poll_us, uint, 0644);
+MODULE_PARM_DESC(peer_poll_us,
+		 "Ring poll interval when polling: no doorbells, or Linux polls (us)");
+
+static bool peer_offloads = true;
+module_param(peer_offloads, bool, 0644);
+MODULE_PARM_DESC(peer_offloads,
+		 "Offer checksum and GSO offloads (false: an old peer; next attach)");
+
 static struct dentry *xpeer_dbg_root;
 
 static void xpeer_notify(void *ctx, u32 vector)
@@ -40,6 +54,34 @@ static void xpeer_notify(void *ctx, u32 vector)
 static u32 xpeer_nq(struct xpeer *xp)
 {
 	return xenc_ep_num_queues(&xp->ep);
+}
+
+/*
+ * Without doorbells to us (a transport with no vectors, or we declared
+ * ourselves polling) nothing but a timer brings us back to the rings.
+ * Linux polling too means neither side is interrupted: poll as well.
+ */
+static bool xpeer_polls(struct xpeer *xp)
+{
+	return !xp->shm->nvec || peer_polling ||
+	       (READ_ONCE(xp->ep.linux_flags) & XENC_LINUX_F_POLLING);
+}
+
+static enum hrtimer_restart xpeer_poll_timer_fn(struct hrtimer *t)
+{
+	struct xpeer_queue *pq = container_of(t, struct xpeer_queue,
+					      poll_timer);
+
+	napi_schedule(&pq->napi);
+	return HRTIMER_NORESTART;
+}
+
+static void xpeer_poll_rearm(struct xpeer_queue *pq)
+{
+	u32 us = clamp(READ_ONCE(peer_poll_us), 1u, USEC_PER_SEC);
+
+	hrtimer_start(&pq->poll_timer, ns_to_ktime((u64)us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
 }
 
 static void xpeer_schedule_all(struct xpeer *xp)
@@ -161,11 +203,17 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	while (!READ_ONCE(xp->rx_paused) && !READ_ONCE(xp->hold_data) &&
 	       done < budget &&
 	       xenc_ep_recv(&xp->ep, pq->index, &fh, &sp) == XENC_OK) {
-		skb = napi_alloc_skb(napi, fh.len);
-		if (skb)
-			xenc_span_to_buf(&sp, skb_put(skb, fh.len));
+		/* One copy, out of the ring into the skb's own memory. */
+		skb = xenc_rx_skb(napi, pq->pool, &sp, fh.len);
 		xenc_ep_recv_done(&xp->ep, pq->index, &fh);
 		done++;
+		if (skb) {
+			skb->dev = xp->dev;
+			if (fh.flags && xenc_offload_from_frame(skb, &fh)) {
+				napi_consume_skb(skb, budget);
+				skb = NULL;
+			}
+		}
 		if (!skb) {
 			drops++;
 			continue;
@@ -183,11 +231,18 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	}
 	xpeer_rx_stats(pq, done - drops, bytes, drops);
 	if (done < budget && napi_complete_done(napi, done)) {
+		bool again, poll;
+
 		read_lock(&xp->lock);
-		if (!READ_ONCE(xp->rx_paused) &&
-		    xenc_ep_rx_rearm(&xp->ep, pq->index))
-			napi_schedule(napi);
+		again = !READ_ONCE(xp->rx_paused) &&
+			xenc_ep_rx_rearm(&xp->ep, pq->index);
+		/* Poll only live queues; CONNECTED restarts the rest. */
+		poll = pq->index < xpeer_nq(xp) && xpeer_polls(xp);
 		read_unlock(&xp->lock);
+		if (again)
+			napi_schedule(napi);
+		else if (poll)
+			xpeer_poll_rearm(pq);
 	}
 	return done;
 }
@@ -198,7 +253,8 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qi = skb_get_queue_mapping(skb);
 	struct xpeer_queue *pq = &xp->q[qi];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
-	struct xenc_frame_hdr fh = { .len = skb->len };
+	struct xenc_ring *r = &xp->ep.q[qi].tx;
+	struct xenc_frame_hdr fh;
 	struct xenc_span sp;
 	u32 want;
 	int rc;
@@ -209,6 +265,13 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 		netif_tx_stop_queue(txq);
 		read_unlock(&xp->lock);
 		return NETDEV_TX_BUSY;
+	}
+	/* Offloads changed under an skb validated for the old set. */
+	if (xenc_offload_to_frame(skb, &fh, r->flags_ok, r->max_frame)) {
+		if (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
+					skb_checksum_help(skb)))
+			goto drop;
+		fh = (struct xenc_frame_hdr){ .len = skb->len };
 	}
 	if (xp->ep.quiescing) {
 		netif_tx_stop_queue(txq);
@@ -221,20 +284,14 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (rc == XENC_FULL && xenc_ep_connected(&xp->ep)) {
 		netif_tx_stop_queue(txq);
 		xenc_ep_flush(&xp->ep, qi);
-		want = xenc_frame_slots(&xp->ep.q[qi].tx, dev->mtu + ETH_HLEN);
+		want = xenc_frame_slots(r, fh.len);
 		if (xenc_ep_tx_wait(&xp->ep, qi, want))
 			netif_tx_start_queue(txq);
 		read_unlock(&xp->lock);
 		return NETDEV_TX_BUSY;
 	}
-	if (rc != XENC_OK) {
-		read_unlock(&xp->lock);
-		u64_stats_update_begin(&pq->tx_syncp);
-		u64_stats_inc(&pq->tx_dropped);
-		u64_stats_update_end(&pq->tx_syncp);
-		dev_kfree_skb_any(skb);
-		return NETDEV_TX_OK;
-	}
+	if (rc != XENC_OK)
+		goto drop;
 	skb_copy_bits(skb, 0, sp.p[0], sp.n[0]);
 	if (sp.n[1])
 		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
@@ -248,6 +305,27 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_update_end(&pq->tx_syncp);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
+
+drop:
+	read_unlock(&xp->lock);
+	u64_stats_update_begin(&pq->tx_syncp);
+	u64_stats_inc(&pq->tx_dropped);
+	u64_stats_update_end(&pq->tx_syncp);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+/* Leave to the stack what the current generation cannot carry. */
+static netdev_features_t xpeer_features_check(struct sk_buff *skb,
+					      struct net_device *dev,
+					      netdev_features_t features)
+{
+	struct xpeer *xp = netdev_priv(dev);
+	struct xenc_ring *r = &xp->ep.q[skb_get_queue_mapping(skb)].tx;
+
+	features = vlan_features_check(skb, features);
+	return xenc_offload_check(skb, READ_ONCE(r->flags_ok),
+				  READ_ONCE(r->max_frame), features);
 }
 
 static u16 xpeer_select_queue(struct net_device *dev, struct sk_buff *skb,
@@ -279,8 +357,11 @@ static int xpeer_stop(struct net_device *dev)
 	u32 q;
 
 	netif_tx_disable(dev);
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		napi_disable(&xp->q[q].napi);
+		/* A disabled NAPI cannot re-arm it any more. */
+		hrtimer_cancel(&xp->q[q].poll_timer);
+	}
 	return 0;
 }
 
@@ -321,8 +402,11 @@ static void xpeer_uninit(struct net_device *dev)
 	struct xpeer *xp = netdev_priv(dev);
 	u32 q;
 
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		hrtimer_cancel(&xp->q[q].poll_timer);
+		page_pool_destroy(xp->q[q].pool);
 		netif_napi_del(&xp->q[q].napi);
+	}
 }
 
 static void xpeer_destructor(struct net_device *dev)
@@ -338,6 +422,7 @@ static const struct net_device_ops xpeer_netdev_ops = {
 	.ndo_stop		= xpeer_stop,
 	.ndo_start_xmit		= xpeer_xmit,
 	.ndo_select_queue	= xpeer_select_queue,
+	.ndo_features_check	= xpeer_features_check,
 	.ndo_get_stats64	= xpeer_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -349,7 +434,10 @@ static void xpeer_get_drvinfo(struct net_device *dev,
 	struct xpeer *xp = netdev_priv(dev);
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, XENC_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, xp->shm->id, sizeof(info->bus_info));
+	snprintf(info->fw_version, sizeof(info->fw_version), "abi %u.%u",
+		 XENC_ABI_MAJOR, XENC_ABI_MINOR);
 }
 
 static const struct ethtool_ops xpeer_ethtool_ops = {
@@ -366,16 +454,24 @@ static void xpeer_setup(struct net_device *dev)
 	dev->priv_destructor = xpeer_destructor;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = 65535;
+	/* Per skb, xpeer_features_check keeps to what was negotiated. */
+	dev->hw_features = XENC_BASE_FEATURES;
+	if (peer_offloads)
+		dev->hw_features |= XENC_OFFLOAD_FEATURES;
+	dev->features = dev->hw_features;
 }
 
 /* (Re)attach the endpoint to the region; under the write lock. */
 static void xpeer_ep_attach(struct xpeer *xp)
 {
 	struct xenc_ep_config cfg = {
-		.features = XENC_F_MQ | XENC_F_QUIESCE,
+		.features = XENC_F_MQ | XENC_F_QUIESCE |
+			    (peer_offloads ? XENC_F_CSUM | XENC_F_GSO : 0),
 		.max_queues = clamp(peer_queues, 1u, (u32)XENC_MAX_QUEUES),
 		.max_frame = XENC_FRAME_MAX,
-		.flags = peer_polling ? XENC_PEER_F_POLLING : 0,
+		/* No vectors: Linux's doorbells could not reach us anyway. */
+		.flags = peer_polling || !xp->shm->nvec ?
+			 XENC_PEER_F_POLLING : 0,
 		.stale_limit = 30,
 	};
 
@@ -473,6 +569,23 @@ static int xpeer_hostile_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(xpeer_hostile_fops, xpeer_hostile_get,
 			 xpeer_hostile_set, "%llu\n");
 
+/* Test knob: one protocol violation of the kind written (enum xenc_fault). */
+static int xpeer_inject_set(void *data, u64 val)
+{
+	struct xpeer *xp = data;
+	int vec;
+
+	write_lock_bh(&xp->lock);
+	vec = xpeer_inject(xp, val & ~XPEER_INJECT_QUIET);
+	write_unlock_bh(&xp->lock);
+	if (vec < 0)
+		return vec;
+	if (!(val & XPEER_INJECT_QUIET))
+		xenc_shm_kick(xp->shm, vec);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(xpeer_inject_fops, NULL, xpeer_inject_set, "%llu\n");
+
 static int xpeer_hcase_get(void *data, u64 *val)
 {
 	struct xpeer *xp = data;
@@ -514,7 +627,8 @@ static int xpeer_hcases_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(xpeer_hcases);
 
-static int xpeer_attach(struct xenc_shm *shm)
+/* Under RTNL: a peer NIC for @shm; on error the caller keeps @shm. */
+int xpeer_attach(struct xenc_shm *shm)
 {
 	/* Same hash as the xenc side, different locally administered prefix. */
 	u8 mac[ETH_ALEN] = { 0x06, 0x58 };
@@ -530,6 +644,8 @@ static int xpeer_attach(struct xenc_shm *shm)
 	xp = netdev_priv(dev);
 	xp->dev = dev;
 	xp->shm = shm;
+	if (shm->parent)
+		SET_NETDEV_DEV(dev, shm->parent);
 	rwlock_init(&xp->lock);
 	INIT_DELAYED_WORK(&xp->tick, xpeer_tick);
 	h = jhash(shm->id, strlen(shm->id), 0x78656e63);
@@ -544,6 +660,16 @@ static int xpeer_attach(struct xenc_shm *shm)
 		u64_stats_init(&xp->q[q].tx_syncp);
 		u64_stats_init(&xp->q[q].rx_syncp);
 		netif_napi_add(dev, &xp->q[q].napi, xpeer_poll);
+		hrtimer_init(&xp->q[q].poll_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		xp->q[q].poll_timer.function = xpeer_poll_timer_fn;
+		xp->q[q].pool = xenc_rx_pool_create(dev, &xp->q[q].napi,
+						    XENC_RX_POOL_SIZE);
+		if (IS_ERR(xp->q[q].pool)) {
+			err = PTR_ERR(xp->q[q].pool);
+			xp->q[q].pool = NULL;
+			goto err_free;
+		}
 	}
 	netif_carrier_off(dev);
 	xpeer_ep_attach(xp);
@@ -560,6 +686,7 @@ static int xpeer_attach(struct xenc_shm *shm)
 			    &xpeer_paused_fops);
 	debugfs_create_file("hostile", 0600, xp->dbg, xp,
 			    &xpeer_hostile_fops);
+	debugfs_create_file("inject", 0200, xp->dbg, xp, &xpeer_inject_fops);
 	debugfs_create_file("hostile_case", 0600, xp->dbg, xp,
 			    &xpeer_hcase_fops);
 	debugfs_create_file("hostile_cases", 0400, xp->dbg, NULL,
@@ -570,8 +697,10 @@ static int xpeer_attach(struct xenc_shm *shm)
 err_unbind:
 	xenc_shm_unbind(shm);
 err_free:
-	for (q = 0; q < XENC_MAX_QUEUES; q++)
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		page_pool_destroy(xp->q[q].pool);
 		netif_napi_del(&xp->q[q].napi);
+	}
 	free_netdev(dev);
 	return err;
 }
@@ -581,7 +710,8 @@ static struct xpeer *xpeer_of(struct xenc_shm *shm)
 	return shm->ctx;
 }
 
-static void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
+/* Under RTNL: leave the region; the NIC is queued on @kill. */
+void xpeer_detach(struct xenc_shm *shm, struct list_head *kill)
 {
 	struct xpeer *xp = xpeer_of(shm);
 
@@ -610,12 +740,22 @@ static int __init xpeer_init(void)
 	xpeer_dbg_root = debugfs_create_dir("xenc_peer", NULL);
 	err = xenc_local_register_peer(&xpeer_ops);
 	if (err)
-		debugfs_remove(xpeer_dbg_root);
+		goto err_dbg;
+	err = xpeer_pci_init();
+	if (err)
+		goto err_local;
+	return 0;
+
+err_local:
+	xenc_local_unregister_peer(&xpeer_ops);
+err_dbg:
+	debugfs_remove(xpeer_dbg_root);
 	return err;
 }
 
 static void __exit xpeer_exit(void)
 {
+	xpeer_pci_exit();
 	xenc_local_unregister_peer(&xpeer_ops);
 	debugfs_remove(xpeer_dbg_root);
 }
@@ -625,3 +765,5 @@ module_exit(xpeer_exit);
 MODULE_DESCRIPTION("xenc test peer: the co-kernel endpoint as a Linux NIC");
 MODULE_AUTHOR("xenc developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XENC_VERSION);
+MODULE_INFO(abi, __stringify(XENC_ABI_MAJOR) "." __stringify(XENC_ABI_MINOR));

@@ -13,6 +13,8 @@ struct xpeer;
 
 struct xpeer_queue {
 	struct napi_struct napi;
+	struct hrtimer poll_timer;	/* polling mode: re-polls the rings */
+	struct page_pool *pool;		/* large receive frames */
 	struct xpeer *xp;
 	u32 index;
 	u64_stats_t tx_packets;
@@ -52,5 +54,17 @@ int xpeer_hcase_start(struct xpeer *xp, u32 c);
 bool xpeer_hcase_stop(struct xpeer *xp);
 void xpeer_hcase_tick(struct xpeer *xp);
 void xpeer_hcase_list(struct seq_file *m);
+
+/* peer.c: one peer NIC per region, for every transport; under RTNL. */
+int xpeer_attach(struct xenc_shm *shm);
+void xpeer_detach(struct xenc_shm *shm, struct list_head *kill);
+
+/* peer_pci.c: the ivshmem binding (driver_override only). */
+int xpeer_pci_init(void);
+void xpeer_pci_exit(void);
+
+/* inject: write a kind, plus XPEER_INJECT_QUIET to skip the doorbell. */
+#define XPEER_INJECT_QUIET	0x100
+int xpeer_inject(struct xpeer *xp, u32 kind);
 
 #endif /* XENC_PEER_H */

@@ -198,6 +198,9 @@ struct xenc_frame_hdr {
 #define XENC_GSO_TCPV6		2
 #define XENC_GSO_UDP_L4		3
 
+/* Smallest gso_size: a TCP MSS can be no smaller (Linux's floor too). */
+#define XENC_GSO_SIZE_MIN	8
+
 /* A compile-time check both kernels run: an array of size -1 fails. */
 #define XENC_ABI_ASSERT(c) \
 	extern char xenc_abi_assert[(c) ? 1 : -1]

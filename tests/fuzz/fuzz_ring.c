@@ -137,10 +137,14 @@ static void check_frame(const struct xenc_ring *r,
 	FZ_ASSERT(fh->len >= XENC_FRAME_MIN && fh->len <= r->max_frame);
 	FZ_ASSERT(!(fh->flags & ~r->flags_ok));
 	if (fh->flags & XENC_FRAME_CSUM_PARTIAL)
-		FZ_ASSERT((u32)fh->csum_start + fh->csum_offset + 2 <=
-			  fh->len);
+		FZ_ASSERT(fh->csum_start >= XENC_FRAME_MIN &&
+			  (u32)fh->csum_start + fh->csum_offset + 2 <=
+			  fh->len && !(fh->flags & XENC_FRAME_DATA_VALID));
 	if (fh->flags & XENC_FRAME_GSO)
-		FZ_ASSERT(fh->gso_size && fh->gso_type >= XENC_GSO_TCPV4 &&
+		FZ_ASSERT((fh->flags & XENC_FRAME_CSUM_PARTIAL) &&
+			  fh->gso_size >= XENC_GSO_SIZE_MIN &&
+			  fh->gso_size <= r->max_frame &&
+			  fh->gso_type >= XENC_GSO_TCPV4 &&
 			  fh->gso_type <= XENC_GSO_UDP_L4);
 	FZ_ASSERT(xenc_frame_slots(r, fh->len) <= r->snap - r->head);
 	FZ_ASSERT(sp->n[0] + sp->n[1] == fh->len);

@@ -8,7 +8,8 @@
 #
 #   native-test   ASan+UBSan unit tests (ring, ctrl), the 2-thread stress
 #                 test (ASan+UBSan 10M frames, -O2 10M frames, TSan 1M
-#                 frames), the hostile-peer tests, then fuzz-smoke.
+#                 frames), the hostile-peer tests, the ivshmem server's
+#                 protocol test (fake clients), then fuzz-smoke.
 #                 Every result line ("PASS x" / "FAIL x: why") is appended
 #                 to build/native/results.txt (recreated by each run).
 #   fuzz-smoke    libFuzzer target over the consume/validate path, the
@@ -22,6 +23,7 @@
 #                 (after an ABI or input-format change).
 #   bench-ring    -O2 micro-benchmark, producer/consumer threads vs memcpy;
 #                 prints a table and writes build/native/bench-ring.csv.
+#   ivshmem-server  Build the ivshmem server for users: build/ivshmem-server.
 #   native-clean  Remove build/native/.
 #
 # Knobs: NATIVE_CC (gcc), NATIVE_CLANG (clang), NATIVE_STRESS_FRAMES,
@@ -67,7 +69,7 @@ NATIVE_STRESS	:= $(NATIVE_OUT)/asan/test_stress $(NATIVE_OUT)/o2/test_stress \
 		   $(if $(filter 1,$(NATIVE_TSAN)),$(NATIVE_OUT)/tsan/test_stress)
 
 .PHONY: native-test native-build fuzz-smoke fuzz-long fuzz-corpus \
-	bench-ring native-clean
+	bench-ring native-clean ivshmem-server
 
 # ---- builds ----
 
@@ -113,7 +115,28 @@ $(NATIVE_OUT)/bench_ring: tests/native/bench_ring.c ring/xenc_ring.c \
 	$(NATIVE_CC) $(NATIVE_WARN) -O2 -g -pthread $(NATIVE_INC) -o $@ $< \
 		ring/xenc_ring.c
 
-native-build: $(NATIVE_UNIT) $(NATIVE_STRESS) $(NATIVE_OUT)/fuzz/fuzz_ring
+# The relay baseline's core against the real endpoint (tools/relay/).
+$(NATIVE_OUT)/asan/test_relay: tests/native/test_relay.c tools/relay/relay.c \
+		tools/relay/relay.h $(NATIVE_CORE) $(NATIVE_HDRS)
+	@mkdir -p $(@D)
+	$(NATIVE_CC) $(NATIVE_WARN) $(NATIVE_SAN) -pthread $(NATIVE_INC) \
+		-Itools/relay -o $@ $< tools/relay/relay.c $(NATIVE_CORE)
+
+# The ivshmem server (tools/) and its protocol test with fake clients.
+$(NATIVE_OUT)/asan/ivshmem-server: tools/ivshmem-server/ivshmem-server.c
+	@mkdir -p $(@D)
+	$(NATIVE_CC) $(NATIVE_WARN) $(NATIVE_SAN) -o $@ $<
+
+$(NATIVE_OUT)/asan/test_ivshmem_server: tests/native/test_ivshmem_server.c \
+		$(NATIVE_HDRS)
+	@mkdir -p $(@D)
+	$(NATIVE_CC) $(NATIVE_WARN) $(NATIVE_SAN) $(NATIVE_INC) -o $@ $<
+
+NATIVE_IVSERVER	:= $(NATIVE_OUT)/asan/ivshmem-server \
+		   $(NATIVE_OUT)/asan/test_ivshmem_server
+
+native-build: $(NATIVE_UNIT) $(NATIVE_STRESS) $(NATIVE_OUT)/fuzz/fuzz_ring \
+	      $(NATIVE_IVSERVER) $(NATIVE_OUT)/asan/test_relay
 
 # ---- runs ----
 
@@ -134,6 +157,10 @@ native-test: native-build
 			$(NATIVE_TSAN_FRAMES) || rc=1; \
 	fi; \
 	$(NATIVE_RUN) hostile 300 $(NATIVE_OUT)/asan/test_hostile || rc=1; \
+	$(NATIVE_RUN) relay 300 $(NATIVE_OUT)/asan/test_relay || rc=1; \
+	$(NATIVE_RUN) ivshmem-server 120 \
+		$(NATIVE_OUT)/asan/test_ivshmem_server \
+		$(NATIVE_OUT)/asan/ivshmem-server || rc=1; \
 	$(NATIVE_FUZZ) smoke $(NATIVE_SEEDS) $(NATIVE_OUT)/fuzz \
 		-runs=$(NATIVE_FUZZ_RUNS) \
 		-max_total_time=$(NATIVE_FUZZ_TIME) || rc=1; \
@@ -158,6 +185,12 @@ fuzz-corpus: $(NATIVE_OUT)/fuzz/gen_corpus
 bench-ring: $(NATIVE_OUT)/bench_ring
 	$(NATIVE_OUT)/bench_ring $(NATIVE_BENCH_SECS) $(NATIVE_OUT)/bench-ring.csv
 	@echo "bench-ring: wrote $(NATIVE_OUT)/bench-ring.csv"
+
+# The server for users (ivshmem-doorbell): build/ivshmem-server.
+ivshmem-server: build/ivshmem-server
+build/ivshmem-server: tools/ivshmem-server/ivshmem-server.c
+	@mkdir -p $(@D)
+	$(NATIVE_CC) $(NATIVE_WARN) -O2 -g -o $@ $<
 
 native-clean:
 	rm -rf $(NATIVE_OUT)

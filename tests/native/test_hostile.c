@@ -272,14 +272,23 @@ static void rx_flags(void)
 	TST_CHECK(!guard_link(&l, XENC_F_CSUM | XENC_F_GSO, XENC_F_KNOWN, 1));
 	for (bit = 0; bit < 16; bit++) {
 		struct xenc_frame_hdr fh = FH(.len = 200, .flags = 1u << bit,
-					      .csum_start = 10,
+					      .csum_start = 34,
 					      .csum_offset = 6,
 					      .gso_size = 100,
 					      .gso_type = XENC_GSO_TCPV4);
 
-		TST_CHECK(!rx_case(&l, 1, fh, bit < 3 ? XENC_EMPTY :
+		/* GSO alone lacks the CSUM_PARTIAL it needs. */
+		TST_CHECK(!rx_case(&l, 1, fh, bit < 2 ? XENC_EMPTY :
+				   bit == 2 ? -XENC_FAULT_GSO :
 				   -XENC_FAULT_FLAGS));
 	}
+	TST_CHECK(!rx_case(&l, 1, FH(.len = 200,
+				     .flags = XENC_FRAME_CSUM_PARTIAL |
+					      XENC_FRAME_GSO,
+				     .csum_start = 34, .csum_offset = 6,
+				     .gso_size = 100,
+				     .gso_type = XENC_GSO_TCPV4),
+			   XENC_EMPTY));
 	TST_CHECK(!rx_case(&l, 1, FH(.len = 200, .flags = 0xffff),
 			   -XENC_FAULT_FLAGS));
 	link_free(&l);
@@ -294,17 +303,28 @@ static void rx_flags(void)
 	link_free(&l);
 }
 
-/* Checksum offsets past the frame, and garbage GSO metadata. */
+/*
+ * Checksum offsets outside the frame or inside its Ethernet header, both
+ * checksum flags at once, and garbage GSO metadata.  Every case but the
+ * one defect is valid, so each fails only through its own rule.
+ */
 static void rx_meta(void)
 {
-	static const u16 cs[][2] = { { 99, 0 }, { 0, 99 }, { 98, 1 },
+	static const u16 cs[][2] = { { 99, 0 }, { 14, 85 }, { 98, 1 },
 				     { 100, 0 }, { 0xffff, 0xffff },
-				     { 0xffff, 0 }, { 0, 0xffff } };
+				     { 0xffff, 0 }, { 14, 0xffff },
+				     { 0, 16 }, { 13, 16 } };
 	static const u8 bad_type[] = { XENC_GSO_NONE, XENC_GSO_UDP_L4 + 1, 0x80,
 				       0xff };
+	static const u16 bad_size[] = { 0, 1, XENC_GSO_SIZE_MIN - 1, MF + 1,
+					0xffff };
 	struct link l;
 	unsigned int i;
 
+#define CPG	(XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO)
+#define GSO_FH(f, cs, gs, gt) FH(.len = 100, .flags = (f), .csum_start = (cs), \
+				 .csum_offset = 16, .gso_size = (gs), \
+				 .gso_type = (gt))
 	TST_CHECK(!guard_link(&l, XENC_F_CSUM | XENC_F_GSO, XENC_F_KNOWN, 1));
 	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
 		TST_CHECK(!rx_case(&l, 1,
@@ -318,22 +338,41 @@ static void rx_meta(void)
 				     .flags = XENC_FRAME_CSUM_PARTIAL,
 				     .csum_start = 98, .csum_offset = 0),
 			   XENC_EMPTY));
-	TST_CHECK(!rx_case(&l, 1, FH(.len = 100, .flags = XENC_FRAME_GSO,
-				     .gso_size = 0,
-				     .gso_type = XENC_GSO_TCPV4),
-			   -XENC_FAULT_GSO));
-	for (i = 0; i < sizeof(bad_type); i++)
-		TST_CHECK(!rx_case(&l, 1, FH(.len = 100,
-					     .flags = XENC_FRAME_GSO,
-					     .gso_size = 1448,
-					     .gso_type = bad_type[i]),
-				   -XENC_FAULT_GSO));
-	/* Checksum is checked before GSO when both are bad. */
+	/* And so are the first two after the Ethernet header. */
+	TST_CHECK(!rx_case(&l, 1, FH(.len = 100,
+				     .flags = XENC_FRAME_CSUM_PARTIAL,
+				     .csum_start = 14, .csum_offset = 0),
+			   XENC_EMPTY));
+	/* "Needs a checksum" and "checksum verified" contradict each other. */
 	TST_CHECK(!rx_case(&l, 1, FH(.len = 100,
 				     .flags = XENC_FRAME_CSUM_PARTIAL |
-					      XENC_FRAME_GSO,
-				     .csum_start = 200),
+					      XENC_FRAME_DATA_VALID,
+				     .csum_start = 34, .csum_offset = 16),
 			   -XENC_FAULT_CSUM));
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, 1448, XENC_GSO_TCPV4), XENC_EMPTY));
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, XENC_GSO_SIZE_MIN, XENC_GSO_TCPV4),
+			   XENC_EMPTY));
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, MF, XENC_GSO_TCPV4), XENC_EMPTY));
+	for (i = 0; i < sizeof(bad_size) / sizeof(bad_size[0]); i++)
+		TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, bad_size[i],
+						  XENC_GSO_TCPV4),
+				   -XENC_FAULT_GSO));
+	for (i = 0; i < sizeof(bad_type); i++)
+		TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, 1448, bad_type[i]),
+				   -XENC_FAULT_GSO));
+	/* GSO without CSUM_PARTIAL: nothing to fill in each segment. */
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(XENC_FRAME_GSO, 34, 1448,
+					  XENC_GSO_TCPV4),
+			   -XENC_FAULT_GSO));
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(XENC_FRAME_GSO |
+					  XENC_FRAME_DATA_VALID, 34, 1448,
+					  XENC_GSO_TCPV4),
+			   -XENC_FAULT_GSO));
+	/* Checksum is checked before GSO when both are bad. */
+	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 200, 0, XENC_GSO_TCPV4),
+			   -XENC_FAULT_CSUM));
+#undef GSO_FH
+#undef CPG
 	link_free(&l);
 }
 

@@ -614,43 +614,136 @@ static void frame_flags(void)
 	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), -XENC_FAULT_FLAGS);
 	tst_pair_free(&tp);
 
-	/* GSO only: checksum flags are rejected, GSO metadata delivered. */
+	/* GSO only: checksum flags are rejected, and so is GSO without them. */
 	TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000, XENC_F_GSO));
 	fh = (struct xenc_frame_hdr){ .len = 1000, .flags = XENC_FRAME_GSO,
 				      .gso_size = 1448,
 				      .gso_type = XENC_GSO_UDP_L4 };
 	TST_EQ(xenc_ring_put(&tp.p, &fh, &sp), XENC_OK);
-	fh.flags = XENC_FRAME_CSUM_PARTIAL;
+	xenc_ring_publish(&tp.p);
+	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), -XENC_FAULT_GSO);
+	tst_pair_free(&tp);
+	TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000, XENC_F_GSO));
+	fh.flags = XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO;
+	fh.csum_start = 34;
+	fh.csum_offset = 6;
 	TST_EQ(xenc_ring_put(&tp.p, &fh, &sp), XENC_OK);
 	xenc_ring_publish(&tp.p);
-	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), XENC_OK);
-	TST_EQ(got.flags, XENC_FRAME_GSO);
-	TST_EQ(got.gso_size, 1448);
-	TST_EQ(got.gso_type, XENC_GSO_UDP_L4);
-	TST_EQ(got.csum_start, 0);
-	xenc_ring_consume(&tp.c, &got);
 	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), -XENC_FAULT_FLAGS);
 	tst_pair_free(&tp);
 
-	/* Both: all three flags together, checksum at the very end. */
+	/* Both: checksum and GSO together, checksum at the very end. */
 	TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000, XENC_F_CSUM | XENC_F_GSO));
 	fh = (struct xenc_frame_hdr){ .len = 100,
 				      .flags = XENC_FRAME_CSUM_PARTIAL |
-					       XENC_FRAME_DATA_VALID |
 					       XENC_FRAME_GSO,
 				      .csum_start = 90, .csum_offset = 8,
 				      .gso_size = 60,
 				      .gso_type = XENC_GSO_TCPV6 };
 	TST_EQ(xenc_ring_put(&tp.p, &fh, &sp), XENC_OK);
+	fh = (struct xenc_frame_hdr){ .len = 100,
+				      .flags = XENC_FRAME_DATA_VALID };
+	TST_EQ(xenc_ring_put(&tp.p, &fh, &sp), XENC_OK);
 	xenc_ring_publish(&tp.p);
 	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), XENC_OK);
-	TST_EQ(got.flags, fh.flags);
+	TST_EQ(got.flags, XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO);
 	TST_EQ(got.csum_start, 90);
 	TST_EQ(got.csum_offset, 8);
 	TST_EQ(got.gso_size, 60);
 	TST_EQ(got.gso_type, XENC_GSO_TCPV6);
+	xenc_ring_consume(&tp.c, &got);
+	TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), XENC_OK);
+	TST_EQ(got.flags, XENC_FRAME_DATA_VALID);
 	TST_EQ(tp.c.fault, 0);
 	tst_pair_free(&tp);
+}
+
+/*
+ * The offload rules one by one, each on an otherwise valid frame, through
+ * the consumer (the ring breaks) and through the producer-side check.
+ */
+static void frame_meta(void)
+{
+	static const struct {
+		struct xenc_frame_hdr fh;
+		int want;
+	} c[] = {
+#define CP	XENC_FRAME_CSUM_PARTIAL
+#define M(f, cs, co, gs, gt, w) \
+	{ { .len = 200, .flags = (f), .csum_start = (cs), .csum_offset = (co), \
+	    .gso_size = (gs), .gso_type = (gt) }, (w) }
+		M(CP, 34, 16, 0, 0, XENC_OK),
+		M(CP, 14, 0, 0, 0, XENC_OK),		/* first byte after L2 */
+		M(CP, 13, 0, 0, 0, -XENC_FAULT_CSUM),	/* inside Ethernet */
+		M(CP, 0, 30, 0, 0, -XENC_FAULT_CSUM),
+		M(CP, 198, 0, 0, 0, XENC_OK),		/* last two bytes */
+		M(CP, 198, 1, 0, 0, -XENC_FAULT_CSUM),
+		M(CP | XENC_FRAME_DATA_VALID, 34, 16, 0, 0, -XENC_FAULT_CSUM),
+		M(XENC_FRAME_DATA_VALID, 0, 0, 0, 0, XENC_OK),
+		M(CP | XENC_FRAME_GSO, 34, 16, 500, XENC_GSO_TCPV4, XENC_OK),
+		M(XENC_FRAME_GSO, 34, 16, 500, XENC_GSO_TCPV4,
+		  -XENC_FAULT_GSO),			/* GSO without csum */
+		M(XENC_FRAME_GSO | XENC_FRAME_DATA_VALID, 0, 0, 500,
+		  XENC_GSO_TCPV4, -XENC_FAULT_GSO),
+		M(CP | XENC_FRAME_GSO, 34, 16, XENC_GSO_SIZE_MIN,
+		  XENC_GSO_UDP_L4, XENC_OK),
+		M(CP | XENC_FRAME_GSO, 34, 16, XENC_GSO_SIZE_MIN - 1,
+		  XENC_GSO_UDP_L4, -XENC_FAULT_GSO),
+		M(CP | XENC_FRAME_GSO, 34, 16, 1000, XENC_GSO_TCPV6, XENC_OK),
+		M(CP | XENC_FRAME_GSO, 34, 16, 1001, XENC_GSO_TCPV6,
+		  -XENC_FAULT_GSO),			/* beyond max_frame */
+		M(CP | XENC_FRAME_GSO, 34, 16, 500, XENC_GSO_NONE,
+		  -XENC_FAULT_GSO),
+		M(CP | XENC_FRAME_GSO, 34, 16, 500, XENC_GSO_UDP_L4 + 1,
+		  -XENC_FAULT_GSO),
+		/* Both wrong: the checksum is reported. */
+		M(CP | XENC_FRAME_GSO, 5, 16, 0, 0, -XENC_FAULT_CSUM),
+#undef M
+#undef CP
+	};
+	struct xenc_frame_hdr got;
+	struct xenc_span sp;
+	struct tst_pair tp;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		TST_EQ(xenc_frame_meta_check(&c[i].fh, 1000), c[i].want);
+		TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000,
+					 XENC_F_CSUM | XENC_F_GSO));
+		TST_EQ(xenc_ring_put(&tp.p, &c[i].fh, &sp), XENC_OK);
+		xenc_ring_publish(&tp.p);
+		TST_EQ(xenc_ring_peek(&tp.c, &got, &sp), c[i].want);
+		if (c[i].want)
+			TST_EQ(tp.c.fault, -c[i].want);
+		tst_pair_free(&tp);
+	}
+}
+
+/* Reading any window of a wrapped (two-piece) or single-piece payload. */
+static void span_read(void)
+{
+	u8 a[40], b[24], want[64], got[64];
+	struct xenc_span sp = { .p = { a, b }, .n = { sizeof(a), sizeof(b) } };
+	u32 off, n, i;
+
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (u8)(i * 7 + 1);
+	memcpy(a, want, sizeof(a));
+	memcpy(b, want + sizeof(a), sizeof(b));
+	for (off = 0; off <= sizeof(want); off++) {
+		for (n = 0; off + n <= sizeof(want); n++) {
+			memset(got, 0xee, sizeof(got));
+			xenc_span_read(&sp, off, got, n);
+			TST_CHECK(!memcmp(got, want + off, n));
+			TST_CHECK(n == sizeof(got) || got[n] == 0xee);
+		}
+	}
+	sp.n[0] = sizeof(want);
+	sp.p[0] = want;
+	sp.p[1] = NULL;
+	sp.n[1] = 0;
+	xenc_span_read(&sp, 60, got, 4);
+	TST_CHECK(!memcmp(got, want + 60, 4));
 }
 
 int main(void)
@@ -670,5 +763,7 @@ int main(void)
 	TST_RUN(notify_producer);
 	TST_RUN(notify_polling);
 	TST_RUN(frame_flags);
+	TST_RUN(frame_meta);
+	TST_RUN(span_read);
 	return tst_done();
 }

@@ -81,19 +81,22 @@ static void plan_of(u64 seed, u64 seq, struct plan *pl)
 		pl->len = MAX_FRAME;
 	if (seq % 1009 == 0)
 		pl->len = 14;
+	/* Any metadata xenc_frame_meta_check() accepts, edges included. */
 	r = tst_rand(&s);
-	if (r % 8 == 0) {
+	if (r % 8 == 0 && pl->len >= XENC_FRAME_MIN + 2) {
 		pl->flags |= XENC_FRAME_CSUM_PARTIAL;
-		pl->csum_start = (u16)((r >> 8) % (pl->len - 2 + 1));
+		pl->csum_start = (u16)(XENC_FRAME_MIN + (r >> 8) %
+				       (pl->len - 2 - XENC_FRAME_MIN + 1));
 		pl->csum_offset = (u16)((r >> 24) % (pl->len - 2 -
 						     pl->csum_start + 1));
-	}
-	if (r % 16 == 1)
+		if (r % 32 == 8) {
+			pl->flags |= XENC_FRAME_GSO;
+			pl->gso_size = XENC_GSO_SIZE_MIN +
+				       (u16)((r >> 40) % 9000);
+			pl->gso_type = 1 + (u8)((r >> 56) % 3);
+		}
+	} else if (r % 16 == 1) {
 		pl->flags |= XENC_FRAME_DATA_VALID;
-	if (r % 32 == 2) {
-		pl->flags |= XENC_FRAME_GSO;
-		pl->gso_size = 1 + (u16)((r >> 40) % 9000);
-		pl->gso_type = 1 + (u8)((r >> 56) % 3);
 	}
 }
 

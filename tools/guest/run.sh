@@ -12,7 +12,8 @@
 #   the splat scan (for tests that trigger a warning on purpose);
 #   -q: do not stream the console to stdout (it is in OUTDIR either way).
 # env: OUTDIR (default: new mktemp -d, printed), XENC_KFLAVOR, XENC_CACHE,
-#   XENC_KMEMLEAK=0 (skip the final kmemleak scans, ~12 s on debug).
+#   XENC_KMEMLEAK=0 (skip the final kmemleak scans, ~12 s on debug),
+#   XENC_GUEST_ACPI (kernel ACPI option, default acpi=noirq; see below).
 # Builds the kernel first if it is not cached (build-kernel.sh).
 #
 # Exit: the script's rc if the run was clean; 1 if the kernel log has a
@@ -81,7 +82,10 @@ cmdline="console=ttyS0 root=hostroot rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro"
 cmdline+=" init=$here/init.sh reboot=t panic=-1 softlockup_panic=0"
 # ACPI finds the CPUs; its PCI IRQ link probing costs 20 s each under TCG.
-cmdline+=" acpi=noirq"
+# Without CONFIG_X86_MPPARSE, acpi=noirq also disables the local APIC, so
+# the guest runs on one CPU; XENC_GUEST_ACPI= (empty) trades a slow boot
+# for every CPU (make bench does).
+cmdline+=" ${XENC_GUEST_ACPI-acpi=noirq}"
 [ ${#append[@]} -gt 0 ] && cmdline+=" ${append[*]}"
 
 # shellcheck disable=SC2054 # commas are QEMU option syntax

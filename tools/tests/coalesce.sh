@@ -7,21 +7,25 @@ topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
 ip netns exec cok0 iperf3 -s -D >/dev/null
 sleep 0.3
 
-# per_pkt COUNTER: doorbells per 1000 packets over one fixed UDP stream.
-per_pkt() {
-	local c0 p0 c1 p1
-	c0=$(qstat xenc0 "$1") p0=$(qstat xenc0 "$2")
+# tx_per_pkt: tx doorbells sent and suppressed per 1000 packets over one
+# fixed UDP stream.
+tx_per_pkt() {
+	local s0 u0 p0 s1 u1 p1
+	s0=$(qstat xenc0 tx_doorbells_sent) u0=$(qstat xenc0 tx_doorbells_suppressed)
+	p0=$(qstat xenc0 tx_packets)
 	ip netns exec lnx iperf3 -c 10.9.0.2 -u -b 20M -l 1400 -t 3 >/dev/null 2>&1
-	c1=$(qstat xenc0 "$1") p1=$(qstat xenc0 "$2")
-	echo $(((c1 - c0) * 1000 / (p1 - p0 + 1)))
+	s1=$(qstat xenc0 tx_doorbells_sent) u1=$(qstat xenc0 tx_doorbells_suppressed)
+	p1=$(qstat xenc0 tx_packets)
+	echo "$(((s1 - s0) * 1000 / (p1 - p0 + 1))) $(((u1 - u0) * 1000 / (p1 - p0 + 1)))"
 }
 
 check coalesce-defaults-off bash -c "ethtool -c xenc0 | grep -q '^rx-usecs: *0'"
-tx_plain=$(per_pkt tx_doorbells_sent tx_packets)
-ethtool -C xenc0 tx-usecs 500 tx-frames 64
-tx_coal=$(per_pkt tx_doorbells_sent tx_packets)
-log "tx doorbells per 1000 packets: $tx_plain plain, $tx_coal coalesced"
+read -r tx_plain tx_plain_sup < <(tx_per_pkt)
+ethtool -C xenc0 tx-usecs 2000 tx-frames 64
+read -r tx_coal tx_coal_sup < <(tx_per_pkt)
+log "tx doorbells per 1000 packets: sent $tx_plain plain, $tx_coal coalesced; suppressed $tx_plain_sup plain, $tx_coal_sup coalesced"
 check coalesce-tx-fewer-doorbells test "$tx_coal" -lt "$tx_plain"
+check coalesce-tx-more-suppressed test "$tx_coal_sup" -gt "$tx_plain_sup"
 check coalesce-tx-still-no-loss ip netns exec lnx ping -c 2 -W 2 10.9.0.2
 ethtool -C xenc0 tx-usecs 0 tx-frames 0
 

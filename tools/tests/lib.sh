@@ -23,13 +23,27 @@ check() {
 	fi
 }
 
+# nap SECS: sleep without a fork (each exec costs 0.1-0.4 s on the debug
+# guest): wait for input that never comes on a FIFO we hold open.
+nap() {
+	if [ -z "${XENC_NAP_FD:-}" ]; then
+		rm -f /tmp/.xenc-nap.$$
+		mkfifo /tmp/.xenc-nap.$$
+		exec {XENC_NAP_FD}<>/tmp/.xenc-nap.$$
+		rm -f /tmp/.xenc-nap.$$
+	fi
+	read -rt "$1" -u "$XENC_NAP_FD" || :
+}
+
+nap 0
+
 # wait_for SECS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_for() {
-	local deadline=$(($(date +%s%N) + $1 * 1000000000))
+	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.1
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+		nap 0.1
 	done
 }
 
@@ -45,6 +59,18 @@ link_stat() {
 	local ns=$1 dev=$2 dir=$3 what=$4
 	ip ${ns:+-n "$ns"} -j -s link show dev "$dev" |
 		jq ".[0].stats64.$dir.$what"
+}
+
+# A xenc device's debugfs state file.
+dbg_state() { echo "/sys/kernel/debug/xenc/$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')/state"; }
+# txq STATE_FILE Q STATE: transmit queue Q is "stopped" or "running"
+# (fork-free, for polling loops).
+txq() {
+	local l
+	while read -r l; do
+		[[ $l == "queue $2 vector "*" txq $3 "* ]] && return 0
+	done <"$1"
+	return 1
 }
 
 # The test peer's device for a xenc device: same bus-info (region id).
@@ -64,8 +90,16 @@ peer_knob() {
 	echo "/sys/kernel/debug/xenc_peer/$id/$2"
 }
 
+# XENC_MODULES=installed: load what make install / make dkms-install put
+# under /lib/modules (modprobe), not the build tree's .ko files.  ivshmem
+# devices in the boot belong to ivshmem.sh: do not autobind them.
 load_modules() {
-	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" "$@"
+	if [ "${XENC_MODULES:-}" = installed ]; then
+		lsmod | grep -q '^xenc ' || modprobe xenc ivshmem_autobind=0 "$@"
+		lsmod | grep -q '^xenc_peer ' || modprobe xenc_peer
+		return
+	fi
+	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" ivshmem_autobind=0 "$@"
 	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
 }
 

@@ -9,28 +9,36 @@ sleep 0.3
 
 # A peer that stops polling stops xenc0's queue; xenc drops nothing, the
 # ring holds what it can, and everything held arrives once the peer polls.
-# BQL's floor applies at the next completion: raise it, then complete one.
+# One queue, and BQL kept out of the way: its floor applies when the
+# channel change resets the queue.
 echo $((1 << 30)) >/sys/class/net/xenc0/queues/tx-0/byte_queue_limits/limit_min
-ip netns exec lnx ping -c 2 -W 2 10.9.0.2 >/dev/null
+ethtool -L xenc0 combined 2
+ethtool -L xenc0 combined 1
 stops0=$(qstat xenc0 tx_queue_stops)
 wakes0=$(qstat xenc0 tx_queue_wakes)
 echo 1 >"$(peer_knob xenc0 rx_paused)"
-sleep 0.5
 tx0=$(link_stat "" xenc0 tx packets)
 prx0=$(link_stat cok0 eth0 rx packets)
 # Datagrams that need no answer; the sender itself blocks once the qdisc
 # holds its socket buffer, which is the backpressure we want.
-ip netns exec lnx timeout 3 bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
-	socat -u -b1400 - UDP-SENDTO:10.9.0.2:9"
+ip netns exec lnx bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
+	socat -u -b1400 - UDP-SENDTO:10.9.0.2:9" &
+snd=$!
+check backpressure-queue-stopped wait_for 60 txq "$(dbg_state xenc0)" 0 stopped
 tx1=$(link_stat "" xenc0 tx packets)
-check backpressure-queue-stopped test "$(qstat xenc0 tx_queue_stops)" -gt "$stops0"
+check backpressure-stop-counted test "$(qstat xenc0 tx_queue_stops)" -gt "$stops0"
 check backpressure-ring-holds-frames test $((tx1 - tx0)) -ge 200
+check backpressure-sender-blocked kill -0 $snd
 check backpressure-peer-got-nothing test "$(link_stat cok0 eth0 rx packets)" -eq "$prx0"
 check backpressure-no-xenc-drops test "$(( $(qstat xenc0 tx_drop_toobig) + $(qstat xenc0 tx_drop_link_down) + $(qstat xenc0 tx_drop_fault) ))" -eq 0
 echo 0 >"$(peer_knob xenc0 rx_paused)"
-check backpressure-queue-woken wait_for 10 bash -c "[ \$(ethtool -S xenc0 | awk '/_tx_queue_wakes:/ { s += \$2 } END { print s }') -gt $wakes0 ]"
-sleep 1
-check backpressure-held-frames-delivered test $(( $(link_stat cok0 eth0 rx packets) - prx0 )) -eq $(( $(link_stat "" xenc0 tx packets) - tx0 ))
+check backpressure-queue-woken wait_for 30 bash -c "[ \$(ethtool -S xenc0 | awk '/_tx_queue_wakes:/ { s += \$2 } END { print s }') -gt $wakes0 ]"
+wait $snd
+delivered() {
+	local sent=$(($(link_stat "" xenc0 tx packets) - tx0))
+	[ "$sent" -ge 2000 ] && [ $(($(link_stat cok0 eth0 rx packets) - prx0)) -eq "$sent" ]
+}
+check backpressure-held-frames-delivered wait_for 60 delivered
 check backpressure-traffic-resumes ip netns exec lnx ping -c 2 -W 2 10.9.0.2
 
 # Peer detach mid-stream: carrier goes down with a reason, and comes back on
@@ -41,8 +49,15 @@ echo 0 >"$(peer_knob xenc0 attached)"
 check detach-carrier-down wait_for 10 carrier xenc0 0
 check detach-reason bash -c "ethtool xenc0 | grep -q 'Link detected: no (Autoneg, No partner detected)'"
 check detach-operstate bash -c "ip link show xenc0 | grep -q NO-CARRIER"
+check detach-ethtool-i-no-peer bash -c "ethtool -i xenc0 | grep -qx 'expansion-rom-version: no peer'"
 echo 1 >"$(peer_knob xenc0 attached)"
 check reattach-carrier-up wait_for 10 carrier xenc0 1
+# What the peer advertised (the test peer: at least MQ and QUIESCE, 16
+# queue pairs, 64 KB frames, our ABI) in ethtool -i and, by name, debugfs.
+check peer-caps-ethtool-i bash -c "ethtool -i xenc0 | grep -Eqx 'expansion-rom-version: feat 0x[0-9a-f]+ q16 frame 65600'"
+check peer-caps-ethtool-i-abi bash -c "ethtool -i xenc0 | grep -qx 'firmware-version: abi \([0-9.]*\) peer \1'"
+check peer-caps-debugfs grep -Eq '^peer features:( [a-z]+)* mq( [a-z]+)* quiesce' \
+	"/sys/kernel/debug/xenc/$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')/state"
 check reattach-traffic wait_for 10 ip netns exec lnx ping -c 1 -W 1 10.9.0.2
 check reattach-counted test "$(stat xenc0 link_connects)" -ge 2
 wait

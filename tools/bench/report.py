@@ -1,0 +1,818 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Bench results: validate the CSVs, plot them, write the rst report.
+
+    report.py check DIR                  exit 1 unless DIR holds well-formed
+                                         results (one line per problem)
+    report.py plot DIR PNGDIR            PNG figures via gnuplot
+    report.py report DIR OUT.rst [--plots DIR]
+                                         the generated report; with --plots
+                                         the PNGs are copied there and shown
+
+DIR holds what tools/bench/guest.sh wrote (udp.csv, tcp.csv, lat.csv,
+scale.csv, meta.csv) plus, from bench.sh, host.csv and ring.csv.
+Nothing here judges performance: the report states ratios, never verdicts
+of pass or fail.
+"""
+import csv
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+PATHS = ["xenc", "xenc-ivshmem", "relay", "veth"]
+LABEL = {
+    "xenc": "xenc (local, doorbells)",
+    "xenc-ivshmem": "xenc (ivshmem, polled)",
+    "relay": "relay (lnxtapd)",
+    "veth": "veth / LNX",
+}
+CONFIGS = ["LNX-LWK", "LWK"]
+PAPER_RATES = [1, 2, 4, 8, 16, 32]
+
+SCHEMA = {
+    "udp.csv": ("path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,"
+                "jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,"
+                "relay_drop"),
+    "tcp.csv": "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit",
+    "lat.csv": ("path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,"
+                "p99_us,max_us,mdev_us"),
+    "scale.csv": ("path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,"
+                  "cpu_s_per_gbit"),
+}
+TEXT_COLS = {"path", "config", "test", "proto"}
+# Columns that must hold a real number for the run to count as measured.
+MEASURED = {
+    "udp.csv": ["recv_mbit", "loss_pct", "jitter_ms"],
+    "tcp.csv": ["mbit"],
+    "lat.csv": ["avg_us"],
+    "scale.csv": ["agg_mbit"],
+}
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def load(d, name):
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        return []
+    with open(p, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load_kv(d, name):
+    return {r["key"]: r["value"] for r in load(d, name) if "key" in r}
+
+
+# ---------------------------------------------------------------- check
+
+def check(d):
+    problems = []
+    present = {}
+    for name, header in SCHEMA.items():
+        p = os.path.join(d, name)
+        if not os.path.exists(p):
+            problems.append(f"{name}: missing")
+            continue
+        with open(p, newline="") as f:
+            rows = list(csv.reader(f))
+        if not rows or ",".join(rows[0]) != header:
+            problems.append(f"{name}: header is not '{header}'")
+            continue
+        cols = rows[0]
+        for i, r in enumerate(rows[1:], 2):
+            if len(r) != len(cols):
+                problems.append(f"{name}:{i}: {len(r)} fields, want {len(cols)}")
+                continue
+            rec = dict(zip(cols, r))
+            if rec["path"] not in PATHS:
+                problems.append(f"{name}:{i}: unknown path '{rec['path']}'")
+            if "config" in rec and rec["config"] not in CONFIGS:
+                problems.append(f"{name}:{i}: unknown config '{rec['config']}'")
+            for c in cols:
+                if c in TEXT_COLS:
+                    continue
+                if c not in ("count",) and r[cols.index(c)].lower() == "nan":
+                    continue
+                if math.isnan(num(rec[c])):
+                    problems.append(f"{name}:{i}: {c}='{rec[c]}' is not a number")
+            if all(not math.isnan(num(rec[c])) for c in MEASURED[name]):
+                present.setdefault(name, set()).add(rec["path"])
+    meta = load_kv(d, "meta.csv")
+    if not meta:
+        problems.append("meta.csv: missing or empty")
+    paths = meta.get("paths", "").split()
+    if not paths:
+        problems.append("meta.csv: no paths listed")
+    for name in ("udp.csv", "tcp.csv", "lat.csv"):
+        for p in paths:
+            if p not in present.get(name, set()):
+                problems.append(f"{name}: no measured row for path {p}")
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+# ---------------------------------------------------------------- plots
+
+def gp_escape(s):
+    return s.replace('"', "'")
+
+
+def plot(d, pngdir):
+    udp = load(d, "udp.csv")
+    tcp = load(d, "tcp.csv")
+    lat = load(d, "lat.csv")
+    scale = load(d, "scale.csv")
+    ring = load(d, "ring.csv")
+    os.makedirs(pngdir, exist_ok=True)
+    # libgd's png: palette images, a tenth of pngcairo's bytes.
+    script = ["set terminal png size 900,640 font 'DejaVuSans,8'",
+              "set grid", "set key outside bottom center horizontal",
+              "set datafile missing 'nan'"]
+    made = []
+    colors = {"xenc": "#1b7837", "xenc-ivshmem": "#5aae61",
+              "relay": "#b2182b", "veth": "#2166ac"}
+
+    def paths_in(rows):
+        return [p for p in PATHS if any(r["path"] == p for r in rows)]
+
+    def block(name, lines):
+        script.append(f"${name} << EOD")
+        script.extend(lines)
+        script.append("EOD")
+
+    # Figs 8-11 of the paper: loss and jitter against the sending rate,
+    # one panel per datagram size, every path on the same axes.
+    for cfg in CONFIGS:
+        rows = [r for r in udp if r["config"] == cfg]
+        if not rows:
+            continue
+        sizes = sorted({int(r["size"]) for r in rows})
+        paths = paths_in(rows)
+        for p in paths:
+            for s in sizes:
+                pts = sorted((num(r["sent_mbit"]), r) for r in rows
+                             if r["path"] == p and int(r["size"]) == s)
+                block(f"u_{cfg}_{p}_{s}".replace("-", "_"),
+                      [f"{x:.3f} {r['loss_pct']} {r['jitter_ms']} "
+                       f"{r['recv_mbit']}" for x, r in pts
+                       if not math.isnan(x) and x > 0])
+        cols = min(len(sizes), 2)
+        rws = (len(sizes) + cols - 1) // cols
+        for metric, col, ylabel, logy in (
+                ("loss", 2, "datagram loss (%)", False),
+                ("jitter", 3, "jitter (ms)", True),
+                ("bw", 4, "received (Mbit/s)", True)):
+            f = f"udp-{metric}-{cfg}.png"
+            made.append(f)
+            script.append(f"set output '{pngdir}/{f}'")
+            script.append(f"set multiplot layout {rws},{cols} title "
+                          f"\"UDP {metric}, case {cfg} (iperf3, TCG: "
+                          f"relative figures)\"")
+            script.append("set logscale x")
+            script.append("set logscale y" if logy else "unset logscale y")
+            script.append("set xlabel 'sending rate achieved (Mbit/s)'")
+            script.append(f"set ylabel '{ylabel}'")
+            for i, s in enumerate(sizes):
+                script.append("set key" if i == 0 else "unset key")
+                script.append(f"set title '{s} B datagrams'")
+                parts = []
+                for p in paths:
+                    name = f"u_{cfg}_{p}_{s}".replace("-", "_")
+                    parts.append(f"${name} using 1:{col} with linespoints "
+                                 f"lw 2 lc rgb '{colors[p]}' "
+                                 f"title \"{gp_escape(LABEL[p])}\"")
+                script.append("plot " + ", ".join(parts))
+            script.append("unset multiplot")
+            script.append("set key")
+            script.append("unset logscale")
+
+    # Fig 12: TCP bandwidth per case, clustered per path.
+    if tcp:
+        cases = []
+        for r in tcp:
+            c = f"{r['config']} P{r['streams']}"
+            if c not in cases:
+                cases.append(c)
+        paths = paths_in(tcp)
+        lines = []
+        for c in cases:
+            vals = []
+            for p in paths:
+                v = [num(r["mbit"]) for r in tcp if r["path"] == p and
+                     f"{r['config']} P{r['streams']}" == c]
+                vals.append(f"{v[0]:.1f}" if v and not math.isnan(v[0])
+                            else "nan")
+            lines.append(f"\"{c}\" " + " ".join(vals))
+        block("tcp", lines)
+        f = "tcp.png"
+        made.append(f)
+        script += [f"set output '{pngdir}/{f}'",
+                   "set title 'TCP bandwidth (iperf3; P = parallel streams; "
+                   "TCG: relative figures)'",
+                   "set style data histogram",
+                   "set style histogram cluster gap 1",
+                   "set style fill solid border -1",
+                   "set ylabel 'Mbit/s'", "set xlabel ''",
+                   "set logscale y",
+                   "plot " + ", ".join(
+                       f"$tcp using {i + 2}:xtic(1) lc rgb '{colors[p]}' "
+                       f"title \"{gp_escape(LABEL[p])}\""
+                       for i, p in enumerate(paths)),
+                   "unset logscale y", "set style data lines"]
+
+    # Latency: ping average and request/response median and p99.
+    if lat:
+        paths = paths_in(lat)
+        keys = []
+        for r in lat:
+            for m in (("ping", "avg_us"), ("rr", "p50_us"), ("rr", "p99_us")):
+                k = (r["config"], r["size"]) + m
+                if r["test"] == m[0] and k not in keys:
+                    keys.append(k)
+        lines = []
+        for cfg, size, test, col in keys:
+            vals = []
+            for p in paths:
+                v = [num(r[col]) for r in lat if r["path"] == p and
+                     r["config"] == cfg and r["size"] == size and
+                     r["test"] == test]
+                vals.append(f"{v[0]:.1f}" if v and not math.isnan(v[0])
+                            else "nan")
+            lines.append(f"\"{cfg} {test} {col[:-3]} {size}B\" " +
+                         " ".join(vals))
+        block("lat", lines)
+        f = "latency.png"
+        made.append(f)
+        script += [f"set output '{pngdir}/{f}'",
+                   "set title 'Round-trip time (ping average; UDP "
+                   "request/response p50, p99)'",
+                   "set style data histogram",
+                   "set style histogram cluster gap 1",
+                   "set style fill solid border -1",
+                   "set ylabel 'microseconds'", "set logscale y",
+                   "set xtics rotate by -20",
+                   "plot " + ", ".join(
+                       f"$lat using {i + 2}:xtic(1) lc rgb '{colors[p]}' "
+                       f"title \"{gp_escape(LABEL[p])}\""
+                       for i, p in enumerate(paths)),
+                   "unset logscale y", "set xtics norotate",
+                   "set style data lines"]
+
+    # Scaling: aggregate throughput against co-kernel VMs sending at once.
+    if scale:
+        paths = paths_in(scale)
+        for proto in ("tcp", "udp"):
+            rows = [r for r in scale if r["proto"] == proto]
+            if not rows:
+                continue
+            for p in paths:
+                block(f"s_{proto}_{p}".replace("-", "_"),
+                      [f"{r['vms']} {r['agg_mbit']} {r['loss_pct']}"
+                       for r in sorted(rows, key=lambda r: int(r["vms"]))
+                       if r["path"] == p])
+        f = "scale.png"
+        made.append(f)
+        script += [f"set output '{pngdir}/{f}'",
+                   "set multiplot layout 1,2 title 'Scaling: co-kernel VMs "
+                   "sending to the Linux VM at once'",
+                   "set xlabel 'co-kernel VMs'", "set xtics 1",
+                   "set ylabel 'aggregate Mbit/s'", "set logscale y",
+                   "set title 'TCP, one stream per VM'"]
+        script.append("plot " + ", ".join(
+            f"$s_tcp_{p.replace('-', '_')} using 1:2 with linespoints lw 2 "
+            f"lc rgb '{colors[p]}' title \"{gp_escape(LABEL[p])}\""
+            for p in paths))
+        if any(r["proto"] == "udp" for r in scale):
+            rate = next(r["rate_mbit"] for r in scale if r["proto"] == "udp")
+            script += ["unset logscale y", "set ylabel 'datagram loss (%)'",
+                       f"set title 'UDP 1470 B, {rate} Mbit/s per VM'"]
+            script.append("plot " + ", ".join(
+                f"$s_udp_{p.replace('-', '_')} using 1:3 with linespoints "
+                f"lw 2 lc rgb '{colors[p]}' title \"{gp_escape(LABEL[p])}\""
+                for p in paths))
+        script += ["unset multiplot", "unset logscale", "set xtics auto"]
+
+    # Native ring micro-benchmark against memcpy.
+    if ring:
+        block("ring", [f"{r['frame_bytes']} {r['ring_gb_per_s']} "
+                       f"{r['memcpy_gb_per_s']}" for r in ring])
+        f = "ring.png"
+        made.append(f)
+        script += [f"set output '{pngdir}/{f}'",
+                   "set title 'Ring core, native: producer and consumer "
+                   "threads vs single-thread memcpy'",
+                   "set xlabel 'frame bytes'", "set ylabel 'GB/s'",
+                   "set logscale x",
+                   "plot $ring using 1:2 with linespoints lw 2 title 'ring', "
+                   "$ring using 1:3 with linespoints lw 2 title 'memcpy'",
+                   "unset logscale"]
+    gp = os.path.join(pngdir, "plots.gp")
+    with open(gp, "w") as f:
+        f.write("\n".join(script) + "\n")
+    subprocess.run(["gnuplot", gp], check=True)
+    for f in made:
+        p = os.path.join(pngdir, f)
+        with open(p, "rb") as fh:
+            if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+                raise SystemExit(f"report.py: {p} is not a PNG")
+    return made
+
+
+# ---------------------------------------------------------------- report
+
+def fmt(v, nd=1):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if abs(v) >= 1000:
+        return f"{v:.0f}"
+    return f"{v:.{nd}f}"
+
+
+def ratio(a, b):
+    """a/b as text; loss-style zeros are spelled out."""
+    if a is None or b is None or math.isnan(a) or math.isnan(b):
+        return "n/a"
+    if b == 0:
+        return "equal (0)" if a == 0 else "inf"
+    return f"{a / b:.2f}"
+
+
+def table(header, rows):
+    """An rst grid-free simple table with a header row."""
+    rows = [[str(c) for c in r] for r in rows]
+    w = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(h)
+         for i, h in enumerate(header)]
+    sep = "  ".join("=" * x for x in w)
+    out = [sep, "  ".join(h.ljust(w[i]) for i, h in enumerate(header)), sep]
+    for r in rows:
+        out.append("  ".join(c.ljust(w[i]) for i, c in enumerate(r)))
+    out.append(sep)
+    return "\n".join(out)
+
+
+class Results:
+    def __init__(self, d):
+        self.udp = load(d, "udp.csv")
+        self.tcp = load(d, "tcp.csv")
+        self.lat = load(d, "lat.csv")
+        self.scale = load(d, "scale.csv")
+        self.ring = load(d, "ring.csv")
+        self.meta = load_kv(d, "meta.csv")
+        self.host = load_kv(d, "host.csv")
+        self.paths = [p for p in PATHS if p in self.meta.get("paths", "")
+                      .split()]
+
+    def udp_at(self, path, cfg, size, rate, col):
+        v = [num(r[col]) for r in self.udp if r["path"] == path and
+             r["config"] == cfg and int(r["size"]) == size and
+             int(r["rate_mbit"]) == rate]
+        return v[0] if v else math.nan
+
+    def udp_stat(self, path, cfg, col, agg, rates=None, sizes=None):
+        v = [num(r[col]) for r in self.udp if r["path"] == path and
+             r["config"] == cfg and
+             (rates is None or int(r["rate_mbit"]) in rates) and
+             (sizes is None or int(r["size"]) in sizes)]
+        v = [x for x in v if not math.isnan(x)]
+        return agg(v) if v else math.nan
+
+    def tcp_at(self, path, cfg, streams, col="mbit"):
+        v = [num(r[col]) for r in self.tcp if r["path"] == path and
+             r["config"] == cfg and int(r["streams"]) == streams]
+        return v[0] if v else math.nan
+
+    def lat_at(self, path, cfg, test, size, col):
+        v = [num(r[col]) for r in self.lat if r["path"] == path and
+             r["config"] == cfg and r["test"] == test and
+             int(r["size"]) == size]
+        return v[0] if v else math.nan
+
+    def scale_at(self, path, vms, proto, col="agg_mbit"):
+        v = [num(r[col]) for r in self.scale if r["path"] == path and
+             int(r["vms"]) == vms and r["proto"] == proto]
+        return v[0] if v else math.nan
+
+
+def mean(v):
+    return sum(v) / len(v)
+
+
+def summary_metrics(R):
+    """(name, unit, better, {path: value}) for the side-by-side table."""
+    m = []
+
+    def add(name, unit, better, f):
+        vals = {p: f(p) for p in R.paths}
+        if any(not math.isnan(v) for v in vals.values()):
+            m.append((name, unit, better, vals))
+
+    sizes = sorted({int(r["size"]) for r in R.udp})
+    rates = sorted({int(r["rate_mbit"]) for r in R.udp})
+    paper = [r for r in rates if r in PAPER_RATES]
+    for cfg in CONFIGS:
+        if not any(r["config"] == cfg for r in R.udp):
+            continue
+        for s in sizes:
+            if 0 in rates:
+                add(f"UDP {cfg} {s} B, unlimited: received", "Mbit/s",
+                    "higher", lambda p, c=cfg, s=s:
+                    R.udp_at(p, c, s, 0, "recv_mbit"))
+                add(f"UDP {cfg} {s} B, unlimited: loss", "%", "lower",
+                    lambda p, c=cfg, s=s: R.udp_at(p, c, s, 0, "loss_pct"))
+        if paper:
+            add(f"UDP {cfg}, paper's rates ({paper[0]}-{paper[-1]} Mbit/s): "
+                "worst loss over sizes", "%", "lower",
+                lambda p, c=cfg: R.udp_stat(p, c, "loss_pct", max, paper))
+            add(f"UDP {cfg}, paper's rates: mean jitter", "ms", "lower",
+                lambda p, c=cfg: R.udp_stat(p, c, "jitter_ms", mean, paper))
+        add(f"UDP {cfg}, all points: mean loss", "%", "lower",
+            lambda p, c=cfg: R.udp_stat(p, c, "loss_pct", mean))
+        add(f"UDP {cfg}, all points: mean jitter", "ms", "lower",
+            lambda p, c=cfg: R.udp_stat(p, c, "jitter_ms", mean))
+    for r in R.tcp:
+        pass
+    for cfg in CONFIGS:
+        for st in sorted({int(r["streams"]) for r in R.tcp
+                          if r["config"] == cfg}):
+            add(f"TCP {cfg}, {st} stream{'s' if st > 1 else ''}", "Mbit/s",
+                "higher", lambda p, c=cfg, st=st: R.tcp_at(p, c, st))
+            add(f"TCP {cfg}, {st} stream{'s' if st > 1 else ''}: guest CPU",
+                "CPU-s/Gbit", "lower", lambda p, c=cfg, st=st:
+                R.tcp_at(p, c, st, "cpu_s_per_gbit"))
+    for cfg in CONFIGS:
+        for s in sorted({int(r["size"]) for r in R.lat if r["config"] == cfg}):
+            add(f"ping {cfg} {s} B: average RTT", "us", "lower",
+                lambda p, c=cfg, s=s: R.lat_at(p, c, "ping", s, "avg_us"))
+            add(f"request/response {cfg} {s} B: p50 RTT", "us", "lower",
+                lambda p, c=cfg, s=s: R.lat_at(p, c, "rr", s, "p50_us"))
+            add(f"request/response {cfg} {s} B: p99 RTT", "us", "lower",
+                lambda p, c=cfg, s=s: R.lat_at(p, c, "rr", s, "p99_us"))
+    for proto in ("tcp", "udp"):
+        for v in sorted({int(r["vms"]) for r in R.scale
+                         if r["proto"] == proto}):
+            add(f"scaling {proto.upper()}, {v} VM{'s' if v > 1 else ''}: "
+                "aggregate", "Mbit/s", "higher",
+                lambda p, v=v, pr=proto: R.scale_at(p, v, pr))
+            if proto == "udp":
+                add(f"scaling UDP, {v} VM{'s' if v > 1 else ''}: loss", "%",
+                    "lower", lambda p, v=v: R.scale_at(p, v, "udp",
+                                                       "loss_pct"))
+            add(f"scaling {proto.upper()}, {v} VM{'s' if v > 1 else ''}: "
+                "guest CPU", "CPU-s/Gbit", "lower",
+                lambda p, v=v, pr=proto: R.scale_at(p, v, pr,
+                                                    "cpu_s_per_gbit"))
+    return m
+
+
+def ahead(a, b, better):
+    """True/False if a is ahead of/behind b; None if not comparable."""
+    if math.isnan(a) or math.isnan(b):
+        return None
+    if a == b:
+        return None
+    return a > b if better == "higher" else a < b
+
+
+def report(d, out, plotdir):
+    R = Results(d)
+    pngs = []
+    if plotdir:
+        os.makedirs(plotdir, exist_ok=True)
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".png"):
+                shutil.copy(os.path.join(d, f), os.path.join(plotdir, f))
+                pngs.append(f)
+    rel = os.path.relpath(plotdir, os.path.dirname(os.path.abspath(out))) \
+        if plotdir else None
+    M, H = R.meta, R.host
+    L = []
+    w = L.append
+    title = "xenc benchmark results"
+    w(".. SPDX-License-Identifier: GPL-2.0")
+    w("")
+    w(".. Generated by ``make bench`` (tools/bench/report.py) from the CSV")
+    w("   files in build/bench/.  Do not edit: run ``make bench`` again.")
+    w("")
+    w("=" * len(title))
+    w(title)
+    w("=" * len(title))
+    w("")
+    w(f"Measured {M.get('date', '?')} in {M.get('mode', '?')} mode "
+      f"(``{H.get('command', 'make bench')}``), commit "
+      f"``{H.get('commit', '?')}``.")
+    w("")
+    w("**Every figure below was measured under QEMU TCG (software CPU "
+      "emulation) on a shared 2-core host.  Absolute numbers mean little; "
+      "only the ratios between data paths measured in the same run are "
+      "meaningful.**  Nothing here is a pass/fail threshold.")
+    w("")
+    w("Setup")
+    w("=====")
+    w("")
+    w(table(["item", "value"], [
+        ["host kernel", H.get("host_kernel", "?")],
+        ["host CPU", f"{H.get('host_cpu_model', '?')} "
+         f"({H.get('host_cpus', '?')} cores)"],
+        ["host load at start", H.get("host_load_at_start", "?")],
+        ["emulator", H.get("qemu", "?") + ", TCG"],
+        ["guest kernel", f"{M.get('guest_kernel', '?')} "
+         f"({H.get('kernel_flavor', '?')} flavor, "
+         f"{M.get('guest_kernel_version', '')})"],
+        ["guest", f"{M.get('guest_cpus', '?')} vCPUs "
+         f"({M.get('guest_cpu_model', '?')}), "
+         f"{int(num(M.get('guest_mem_kb', 'nan')) / 1024) if not math.isnan(num(M.get('guest_mem_kb', 'nan'))) else '?'} MiB"],
+        ["traffic tools", f"{M.get('iperf3', '?')}; ping; xenc-rr "
+         "(tools/bench/rr.c)"],
+        ["poll periods (ivshmem paths)",
+         f"test peer {M.get('peer_poll_us', 'n/a')} us, xenc "
+         f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us"],
+        ["relay options", M.get("relay_args", "none") +
+         " (none: busy-polls, sched_yield() when idle)"],
+        ["wall time of the run", f"{H.get('guest_wall_s', '?')} s"],
+    ]))
+    w("")
+    w("Data paths")
+    w("----------")
+    w("")
+    w("All in one guest, on one bridge ``br0``.  The Linux-hosted VM is a "
+      "network namespace on a veth port (10.9.0.1); each co-kernel VM is a "
+      "namespace (10.9.0.2 ...) whose NIC is the test peer ``xenc_peer`` "
+      "(the co-kernel endpoint, ``cokernel/xenc_ep.c``), except for veth. "
+      "Every NIC has MTU 1500.")
+    w("")
+    w(table(["path", "what carries the co-kernel VM's frames"], [
+        ["xenc", "the xenc driver over the local transport: rings in "
+         "shared memory, doorbells both ways (IPIs)"],
+        ["xenc-ivshmem", "the xenc driver over an ivshmem-plain pair (the "
+         "same rings as the relay), no interrupts: both ends poll"],
+        ["relay", "``xenc-relay`` (tools/relay/), the paper's lnxtapd: one "
+         "user-space process polls every ring and one TAP per VM, fixed "
+         "256-slot rings, drops when a ring is full"],
+        ["veth", "a veth pair: the in-kernel, zero-copy limit; in one guest "
+         "this is also the paper's LNX control group (two Linux-hosted VMs)"],
+    ]))
+    w("")
+    w("Configurations (the paper's cases): **LNX-LWK** = co-kernel VM cok0 "
+      "sends to the Linux-hosted VM; **LWK** = co-kernel VM cok0 sends to "
+      "co-kernel VM cok1 (both through the path under test, so through the "
+      "relay twice).  **LNX** is the veth row.  **LWK-LWK** (two co-kernel "
+      "instances) is not a separate row: in one guest each co-kernel VM "
+      "already has its own region, so it equals LWK; a faithful LWK-LWK "
+      "needs two guests (the co-kernel VMs in a second QEMU sharing the "
+      "ivshmem files with the Linux guest), which this run does not do.")
+    w("")
+    w("Exact commands")
+    w("--------------")
+    w("")
+    w(f"- ``{H.get('command', 'make bench')}`` (host), which builds the "
+      "kernel flavor, the modules, xenc-relay and xenc-rr, runs "
+      "``make bench-ring`` and then:")
+    w(f"- ``{H.get('run_sh', 'tools/guest/run.sh ... tools/bench/guest.sh')}``"
+      " with ``XENC_KFLAVOR=" + H.get("kernel_flavor", "?") +
+      " XENC_BENCH_MODE=" + M.get("mode", "?") + "``.")
+    w("- In the guest, per measurement (client in the sender's netns):")
+    w("")
+    w("  - UDP: ``iperf3 -c ADDR -u -l SIZE -b RATEM -t "
+      f"{M.get('t_udp', '?')} -J`` (RATE 0 = unlimited)")
+    w(f"  - TCP: ``iperf3 -c ADDR -P STREAMS -t {M.get('t_tcp', '?')} -J``")
+    w(f"  - ping: ``ping -q -c {M.get('ping_n', '?')} -i 0.02 -s SIZE-8 ADDR``")
+    w(f"  - request/response: ``xenc-rr -c ADDR -n {M.get('rr_n', '?')} "
+      "-l SIZE`` (UDP, one transaction in flight)")
+    w("  - scaling: N co-kernel VMs each run ``iperf3 -c 10.9.0.1 -p "
+      "5201+i`` at once (TCP, then UDP 1470 B at a fixed rate per VM)")
+    w("  - guest CPU: ``/proc/stat`` busy jiffies (user, nice, system, irq, "
+      "softirq, steal) over each run, per Gbit received")
+    w("")
+
+    # ---- summary
+    w("Side by side")
+    w("============")
+    w("")
+    w("Ratios are value(xenc path) / value(other path), measured in the "
+      "same run.  For throughput higher is better (ratio > 1: xenc ahead); "
+      "for loss, jitter, latency and CPU cost lower is better (ratio < 1: "
+      "xenc ahead).  \"inf\" means the other path had 0 and xenc did not; "
+      "\"equal (0)\" means both had 0.")
+    w("")
+    metrics = summary_metrics(R)
+    hdr = ["metric", "unit", "better"] + R.paths
+    pairs = [(a, b) for a, b in (("xenc", "relay"), ("xenc-ivshmem", "relay"),
+                                 ("xenc", "veth"), ("xenc-ivshmem", "veth"))
+             if a in R.paths and b in R.paths]
+    hdr += [f"{a}/{b}" for a, b in pairs]
+    rows = []
+    behind = []
+    for name, unit, better, vals in metrics:
+        row = [name, unit, better] + [fmt(vals[p]) for p in R.paths]
+        for a, b in pairs:
+            row.append(ratio(vals[a], vals[b]))
+            if ahead(vals[a], vals[b], better) is False:
+                behind.append((name, a, b, vals[a], vals[b], unit))
+        rows.append(row)
+    w(table(hdr, rows))
+    w("")
+    w("Where xenc is not ahead")
+    w("-----------------------")
+    w("")
+    if behind:
+        w("Every row above in which a xenc path did worse than the path it "
+          "is compared with (generated, not edited):")
+        w("")
+        for name, a, b, va, vb, unit in behind:
+            w(f"- {name}: {a} {fmt(va)} vs {b} {fmt(vb)} {unit}")
+    else:
+        w("In this run no xenc path did worse than the relay or veth on any "
+          "metric above.")
+    w("")
+    # Per-point counts on the UDP grid.
+    for a, b in pairs:
+        for cfg in CONFIGS:
+            pts = [(r, R.udp_at(b, cfg, int(r["size"]), int(r["rate_mbit"]),
+                                "loss_pct"))
+                   for r in R.udp if r["path"] == a and r["config"] == cfg]
+            pts = [(num(r["loss_pct"]), o) for r, o in pts]
+            pts = [(x, o) for x, o in pts if not (math.isnan(x) or
+                                                   math.isnan(o))]
+            if pts:
+                worse = sum(1 for x, o in pts if x > o)
+                better = sum(1 for x, o in pts if x < o)
+                w(f"- UDP {cfg} grid, {a} vs {b}: {a} lost less at "
+                  f"{better}, more at {worse}, the same at "
+                  f"{len(pts) - worse - better} of {len(pts)} points.")
+    w("")
+
+    # ---- details
+    w("UDP: every point")
+    w("================")
+    w("")
+    for cfg in CONFIGS:
+        rows = [r for r in R.udp if r["config"] == cfg]
+        if not rows:
+            continue
+        w(f"Case {cfg}")
+        w("-" * (5 + len(cfg)))
+        w("")
+        w("Received bandwidth (Mbit/s) / datagram loss (%) / jitter (ms); "
+          "rate 0 = unlimited.  ``relay drops`` counts frames the relay "
+          "dropped on a full ring during the run.")
+        w("")
+        hdr = ["size", "rate"]
+        for p in R.paths:
+            hdr.append(p)
+        if "relay" in R.paths:
+            hdr.append("relay drops")
+        for a, b in pairs:
+            hdr.append(f"loss {a}/{b}")
+        out_rows = []
+        keys = sorted({(int(r["size"]), int(r["rate_mbit"])) for r in rows},
+                      key=lambda k: (k[0], k[1] if k[1] else 1e9))
+        for s, rt in keys:
+            row = [str(s), str(rt) if rt else "max"]
+            for p in R.paths:
+                row.append(f"{fmt(R.udp_at(p, cfg, s, rt, 'recv_mbit'))} / "
+                           f"{fmt(R.udp_at(p, cfg, s, rt, 'loss_pct'), 2)} / "
+                           f"{fmt(R.udp_at(p, cfg, s, rt, 'jitter_ms'), 3)}")
+            if "relay" in R.paths:
+                row.append(fmt(R.udp_at("relay", cfg, s, rt, "relay_drop"),
+                               0))
+            for a, b in pairs:
+                row.append(ratio(R.udp_at(a, cfg, s, rt, "loss_pct"),
+                                 R.udp_at(b, cfg, s, rt, "loss_pct")))
+            out_rows.append(row)
+        w(table(hdr, out_rows))
+        w("")
+    if R.tcp:
+        w("TCP")
+        w("===")
+        w("")
+        w("Received Mbit/s (retransmits) and guest CPU-seconds per Gbit.")
+        w("")
+        hdr = ["case", "streams"] + R.paths + [f"{a}/{b}" for a, b in pairs]
+        rows = []
+        for cfg in CONFIGS:
+            for st in sorted({int(r["streams"]) for r in R.tcp
+                              if r["config"] == cfg}):
+                row = [cfg, str(st)]
+                for p in R.paths:
+                    row.append(f"{fmt(R.tcp_at(p, cfg, st))} "
+                               f"({fmt(R.tcp_at(p, cfg, st, 'retrans'), 0)}) "
+                               f"{fmt(R.tcp_at(p, cfg, st, 'cpu_s_per_gbit'), 2)}")
+                for a, b in pairs:
+                    row.append(ratio(R.tcp_at(a, cfg, st),
+                                     R.tcp_at(b, cfg, st)))
+                rows.append(row)
+        w(table(hdr, rows))
+        w("")
+    if R.lat:
+        w("Latency")
+        w("=======")
+        w("")
+        w("Microseconds: ping min/avg/max; request/response p50/p99.")
+        w("")
+        hdr = ["case", "test", "size"] + R.paths + \
+            [f"{a}/{b}" for a, b in pairs]
+        rows = []
+        for cfg in CONFIGS:
+            for test in ("ping", "rr"):
+                for s in sorted({int(r["size"]) for r in R.lat
+                                 if r["config"] == cfg and r["test"] == test}):
+                    row = [cfg, test, str(s)]
+                    key = "avg_us" if test == "ping" else "p50_us"
+                    for p in R.paths:
+                        if test == "ping":
+                            row.append("/".join(fmt(R.lat_at(p, cfg, test, s,
+                                                             c))
+                                                for c in ("min_us", "avg_us",
+                                                          "max_us")))
+                        else:
+                            row.append("/".join(fmt(R.lat_at(p, cfg, test, s,
+                                                             c))
+                                                for c in ("p50_us", "p99_us")))
+                    for a, b in pairs:
+                        row.append(ratio(R.lat_at(a, cfg, test, s, key),
+                                         R.lat_at(b, cfg, test, s, key)))
+                    rows.append(row)
+        w(table(hdr, rows))
+        w("")
+    if R.scale:
+        w("Scaling")
+        w("=======")
+        w("")
+        w("N co-kernel VMs send to the Linux-hosted VM at once: aggregate "
+          "Mbit/s (UDP: loss %), guest CPU-seconds per Gbit.  The relay is "
+          "one process for all of them; xenc has one NAPI context per "
+          "device.")
+        w("")
+        hdr = ["proto", "VMs"] + R.paths + [f"{a}/{b}" for a, b in pairs]
+        rows = []
+        for proto in ("tcp", "udp"):
+            for v in sorted({int(r["vms"]) for r in R.scale
+                             if r["proto"] == proto}):
+                row = [proto, str(v)]
+                for p in R.paths:
+                    extra = f" ({fmt(R.scale_at(p, v, proto, 'loss_pct'), 2)} %)" \
+                        if proto == "udp" else ""
+                    row.append(f"{fmt(R.scale_at(p, v, proto))}{extra} "
+                               f"{fmt(R.scale_at(p, v, proto, 'cpu_s_per_gbit'), 2)}")
+                for a, b in pairs:
+                    row.append(ratio(R.scale_at(a, v, proto),
+                                     R.scale_at(b, v, proto)))
+                rows.append(row)
+        w(table(hdr, rows))
+        w("")
+    if R.ring:
+        w("Ring micro-benchmark (native, on the host)")
+        w("==========================================")
+        w("")
+        w("``make bench-ring``: one producer and one consumer thread over "
+          "the ring core, each copying the payload once, next to "
+          "single-thread memcpy of the same frames in the same run.")
+        w("")
+        w(table(["frame B", "Mframes/s", "ring GB/s", "memcpy GB/s",
+                 "ring/memcpy"],
+                [[r["frame_bytes"], r["mframes_per_s"], r["ring_gb_per_s"],
+                  r["memcpy_gb_per_s"], r["ring_over_memcpy"]]
+                 for r in R.ring]))
+        w("")
+    if pngs and rel:
+        w("Figures")
+        w("=======")
+        w("")
+        w("In the style of the paper's figures 8-12: loss and jitter "
+          "against the sending rate per datagram size, TCP bandwidth per "
+          "case, with every path on the same axes.")
+        w("")
+        for f in pngs:
+            w(f".. image:: {rel}/{f}")
+            w(f"   :alt: {f[:-4]}")
+            w("")
+    with open(out, "w") as f:
+        f.write("\n".join(L).rstrip() + "\n")
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "check":
+        return check(argv[1])
+    if len(argv) >= 3 and argv[0] == "plot":
+        plot(argv[1], argv[2])
+        return 0
+    if len(argv) >= 3 and argv[0] == "report":
+        plots = None
+        if "--plots" in argv:
+            plots = argv[argv.index("--plots") + 1]
+        return report(argv[1], argv[2], plots)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
