@@ -5,6 +5,8 @@
 #   make check      build everything and run every test; ends "N passed, N failed"
 #   make demo       boot the test guest and show xenc0 carrying traffic
 #   make bench-ring native ring micro-benchmark
+#   make campaign   the long hostile/fault/load campaign (security.rst)
+#   make soak       the soak alone, SOAK_SECS (default 1800) long
 #   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
@@ -22,7 +24,7 @@ DEB_KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
 
 .PHONY: all modules deps kernel check demo clean native-test bench-ring \
 	lint build-6.1 cokernel-freestanding guest-test checkpatch sparse \
-	kunit-only ivshmem-doorbell-check
+	kunit-only ivshmem-doorbell-check campaign soak
 
 all: modules
 
@@ -52,6 +54,19 @@ include tools/bench/bench.mk
 guest-test: modules bench-tools dkms-tarball ivshmem-server
 	@mkdir -p $(RESULTS)
 	@$(TOP)/tools/tests/guest-check.sh $(RESULTS)/guest.txt
+
+# The hardening campaign at full length; make check runs it shorter.
+SOAK_SECS ?= 1800
+CAMPAIGN_TESTS ?= hostile faults integrity overload
+campaign: modules
+	@XENC_TESTS="$(CAMPAIGN_TESTS)" XENC_HOSTILE_SEED=$${XENC_HOSTILE_SEED:-$$RANDOM$$RANDOM} \
+	XENC_HOSTILE_SECS=120 XENC_DETACHES=1000 XENC_CYCLES=2000 XENC_STORM=200 \
+	XENC_INTEGRITY_MB=256 XENC_INTEGRITY_STEPS=90 XENC_OVERLOAD_SECS=20 XENC_GUEST_TIMEOUT=7200 \
+	OUTDIR=$(BUILD)/campaign $(TOP)/tools/tests/guest-check.sh $(BUILD)/campaign.txt
+
+soak: modules
+	@XENC_TESTS=soak XENC_SOAK_SECS=$(SOAK_SECS) XENC_GUEST_TIMEOUT=$$(($(SOAK_SECS) + 1800)) \
+	OUTDIR=$(BUILD)/soak $(TOP)/tools/tests/guest-check.sh $(BUILD)/soak.txt
 
 # Two guests: Linux + xenc and a co-kernel over ivshmem; two VXLAN nodes.
 .PHONY: twoguest-test

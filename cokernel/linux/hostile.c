@@ -37,6 +37,9 @@ enum xh_case {
 	XH_LEN_MAX,
 	XH_LEN_OVER,
 	XH_FLAGS_ALL,
+	XH_CSUM_OUTSIDE,
+	XH_GSO_ZERO,
+	XH_CSUM_MISMATCH,
 	XH_STATE_RANGE,
 	XH_STATE_FLAP,
 	XH_GEN_AHEAD,
@@ -67,6 +70,10 @@ static const struct {
 	[XH_LEN_MAX]	= { "len_4294967295", XH_HOLD },
 	[XH_LEN_OVER]	= { "len_max_frame_plus_1", XH_HOLD },
 	[XH_FLAGS_ALL]	= { "flags_all_bits", XH_HOLD },
+	[XH_CSUM_OUTSIDE] = { "csum_outside_frame", XH_HOLD },
+	[XH_GSO_ZERO]	= { "gso_size_0", XH_HOLD },
+	/* Passes the ring's checks, fails the packet's: one frame dropped. */
+	[XH_CSUM_MISMATCH] = { "csum_not_matching_packet", XH_REATTACH },
 	[XH_STATE_RANGE] = { "state_out_of_range", XH_HOLD },
 	[XH_STATE_FLAP]	= { "state_generation_flap", XH_HOLD | XH_REPEAT },
 	[XH_GEN_AHEAD]	= { "generation_ahead", XH_HOLD },
@@ -103,16 +110,27 @@ static void xh_kick(struct xpeer *xp, u32 q)
 }
 
 /* A frame header at the next slot of ring @r, published alone. */
-static void xh_frame(struct xenc_ring *r, u32 len, u16 flags)
+static void xh_frame_meta(struct xenc_ring *r, const struct xenc_frame_hdr *fh)
 {
 	u32 prod = READ_ONCE(r->hdr->prod);
 	struct xenc_frame_hdr *s;
 
 	s = (void *)(r->data + ((prod & (r->slots - 1)) << r->shift));
-	WRITE_ONCE(s->len, len);
-	WRITE_ONCE(s->flags, flags);
+	WRITE_ONCE(s->len, fh->len);
+	WRITE_ONCE(s->flags, fh->flags);
+	WRITE_ONCE(s->csum_start, fh->csum_start);
+	WRITE_ONCE(s->csum_offset, fh->csum_offset);
+	WRITE_ONCE(s->gso_size, fh->gso_size);
+	WRITE_ONCE(s->gso_type, fh->gso_type);
 	/* Release: Linux must see this header, not an older one. */
 	smp_store_release(&r->hdr->prod, prod + 1);
+}
+
+static void xh_frame(struct xenc_ring *r, u32 len, u16 flags)
+{
+	struct xenc_frame_hdr fh = { .len = len, .flags = flags };
+
+	xh_frame_meta(r, &fh);
 }
 
 static void xh_add(u32 *idx, u32 delta)
@@ -175,6 +193,8 @@ static void xh_act(struct xpeer *xp, u32 c, u32 q, u32 r)
 	struct xenc_ep *ep = &xp->ep;
 	struct xenc_peer_info *pi = xh_pi(xp);
 	struct xenc_ring *p2l = &ep->q[q].tx, *l2p = &ep->q[q].rx;
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
 	static const u16 flap[] = { XENC_PEER_HELLO, XENC_PEER_READY,
 				    XENC_PEER_QUIESCED, XENC_PEER_READY };
 	u32 v;
@@ -215,6 +235,35 @@ static void xh_act(struct xpeer *xp, u32 c, u32 q, u32 r)
 		break;
 	case XH_FLAGS_ALL:
 		xh_frame(p2l, 100, r ? (u16)r : 0xffff);
+		break;
+	case XH_CSUM_OUTSIDE:
+		fh = (struct xenc_frame_hdr){ .len = 100,
+			.flags = XENC_FRAME_CSUM_PARTIAL,
+			.csum_start = 99 - r % 64, .csum_offset = r % 8 };
+		xh_frame_meta(p2l, &fh);
+		break;
+	case XH_GSO_ZERO:
+		fh = (struct xenc_frame_hdr){ .len = 1500,
+			.flags = XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO,
+			.csum_start = 34, .csum_offset = 16,
+			.gso_size = r % XENC_GSO_SIZE_MIN,
+			.gso_type = r ? (u8)r : XENC_GSO_TCPV4 };
+		xh_frame_meta(p2l, &fh);
+		break;
+	case XH_CSUM_MISMATCH:
+		/*
+		 * Inside the frame, but before any IP header could end.  Sent
+		 * the proper way: the peer's data path keeps running.
+		 */
+		fh = (struct xenc_frame_hdr){ .len = 100,
+			.flags = XENC_FRAME_CSUM_PARTIAL,
+			.csum_start = XENC_FRAME_MIN, .csum_offset = r % 4 };
+		if (xenc_ring_put(p2l, &fh, &sp) == XENC_OK) {
+			memset(sp.p[0], 0, sp.n[0]);
+			if (sp.n[1])
+				memset(sp.p[1], 0, sp.n[1]);
+			xenc_ring_publish(p2l);
+		}
 		break;
 	case XH_STATE_RANGE:
 		WRITE_ONCE(pi->state, r ? XENC_PEER_STATE_COUNT + r % 1000 :

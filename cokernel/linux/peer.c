@@ -239,7 +239,8 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 		bool again, poll;
 
 		read_lock(&xp->lock);
-		again = !READ_ONCE(xp->rx_paused) &&
+		/* Paused or held: frames wait, and so must we (no spinning). */
+		again = !READ_ONCE(xp->rx_paused) && !READ_ONCE(xp->hold_data) &&
 			xenc_ep_rx_rearm(&xp->ep, pq->index);
 		/* Poll only live queues; CONNECTED restarts the rest. */
 		poll = pq->index < xpeer_nq(xp) && xpeer_polls(xp);

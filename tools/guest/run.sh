@@ -123,6 +123,8 @@ pat='BUG:|WARNING:|KASAN|possible circular locking|possible recursive locking'
 pat+='|inconsistent lock state|suspicious RCU usage|INFO: trying to register non-static key'
 pat+='|sleeping function called from invalid context|Kernel panic|Oops|soft lockup'
 pat+='|hung_task|blocked for more than|refcount_t:|UBSAN:'
+# A leaked netdev reference (NET_DEV_REFCNT_TRACKER prints the holders).
+pat+='|unregister_netdevice: waiting for|has [0-9]+/[0-9]+ users at'
 splats=$({
 	grep -E '\[ *[0-9]+\.[0-9]+\]' "$OUTDIR/console.log" |
 		grep -v 'Command line:' | grep -E -- "$pat" || true

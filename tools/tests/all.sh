@@ -3,7 +3,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export RESULTS=$OUT/results.txt
 : >"$RESULTS"
-for t in ${XENC_TESTS:-kunit datapath reconfig coalesce counters qstats trace hostile link ivshmem phys version docs examples dkms offload xdp bench_smoke}; do
+for t in ${XENC_TESTS:-kunit datapath reconfig coalesce counters qstats trace hostile faults integrity overload soak link ivshmem phys version docs examples dkms offload xdp bench_smoke}; do
 	echo "=== $t"
 	bash "$here/$t.sh"
 done

@@ -10,7 +10,7 @@ rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
 # ivshmem.sh's devices and server, phys.sh's reserved memory.
 . "$top/tools/tests/ivshmem-qemu.sh"
 ivshmem_qemu_start "$top"
-"$top/tools/guest/run.sh" --timeout 1500 --qemu-extra "$ivshmem_args" \
+"$top/tools/guest/run.sh" --timeout "${XENC_GUEST_TIMEOUT:-3000}" --qemu-extra "$ivshmem_args" \
 	--append "$phys_append" \
 	-- "$top/tools/tests/all.sh" >"$OUTDIR/run.log" 2>&1
 rc=$?

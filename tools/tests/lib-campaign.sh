@@ -77,12 +77,6 @@ snmp() {
 		$1 == p && h { print $(col[f]); exit }'
 }
 
-# iperf_steady FILE: every interval of an iperf3 -J run moved data.
-iperf_steady() {
-	jq -e '(.error | not) and (.intervals | length) > 0 and
-		([.intervals[].sum.bytes] | all(. > 0))' "$1" >/dev/null
-}
-
 # check_eq NAME GOT WANT: PASS if the numbers are equal, else say both.
 check_eq() {
 	if [ "$2" -eq "$3" ] 2>/dev/null; then pass "$1"; else fail "$1" "got $2, want $3"; fi
