@@ -143,6 +143,7 @@ version-check:
 docs-check:
 	@$(TOP)/tools/docs-commands.py check $(TOP)/Documentation/admin-guide.rst
 	@for p in $$(grep -ho 'module_param[a-z_]*([a-z_0-9]*' $(TOP)/driver/*.c \
+			$(TOP)/shm/*.c $(TOP)/ring/*.c $(TOP)/cokernel/*.c \
 			$(TOP)/cokernel/linux/*.c | sed 's/.*(//'); do \
 		grep -q "^\`\`$$p\`\`" $(TOP)/Documentation/admin-guide.rst || \
 		{ echo "admin-guide.rst: module parameter $$p is not in its tables"; exit 1; }; \

@@ -23,10 +23,12 @@ for m in "$ko" "$peer"; do
 	check "modinfo-$n-description" test -n "$(modinfo -F description "$m")"
 done
 
-# Parameters: as many as the sources declare, each "name:description".
+# Parameters: as many as the sources of each module declare (Kbuild: the
+# driver, transports and ring core; the endpoint and its Linux port), each
+# "name:description".
 params() { grep -ho 'module_param[a-z_]*([a-z_0-9]*' "$@" | sed 's/.*(//' | sort | tr '\n' ' '; }
-src_x=$(params "$XENC"/driver/*.c)
-src_p=$(params "$XENC"/cokernel/linux/*.c)
+src_x=$(params "$XENC"/driver/*.c "$XENC"/shm/*.c "$XENC"/ring/*.c)
+src_p=$(params "$XENC"/cokernel/*.c "$XENC"/cokernel/linux/*.c)
 check modinfo-xenc-params-match-source test \
 	"$(modinfo -F parm "$ko" | cut -d: -f1 | sort | tr '\n' ' ')" = "$src_x"
 check modinfo-xenc_peer-params-match-source test \
