@@ -337,7 +337,7 @@ static void dt_offloads_on(struct kunit *test, struct dt_ctx *c)
 static bool dt_peer_fh(struct dt_ctx *c, struct xenc_frame_hdr *fh)
 {
 	struct xenc_span sp;
-	u16 proto = 0;
+	__be16 proto = 0;
 
 	do {
 		if (!dt_wait(c, dt_frame_ready) ||
@@ -452,11 +452,12 @@ static void dt_rx_offload(struct kunit *test)
 			.csum_start = cases[i].start,
 			.csum_offset = cases[i].off,
 			.gso_size = cases[i].gso_size,
-			.gso_type = cases[i].gso_size ? XENC_GSO_TCPV4 : 0,
 		};
 		struct xenc_span sp;
 		u64 want;
 
+		if (cases[i].gso_size)
+			fh.gso_type = XENC_GSO_TCPV4;
 		bad0 = atomic64_read(&priv->faults[XENC_FAULT_CSUM]) +
 		       atomic64_read(&priv->faults[XENC_FAULT_GSO]);
 		csum0 = u64_stats_read(&q->rxs.csum_offload);
