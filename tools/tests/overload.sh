@@ -26,6 +26,8 @@ secs=${XENC_OVERLOAD_SECS:-4}
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
 # Receivers that fall behind: on a one-CPU guest the sender otherwise runs
 # the whole path itself, datagram by datagram, and never overloads it.
+wmem0=$(sysctl -n net.core.wmem_max) rmem0=$(sysctl -n net.core.rmem_max)
+sysctl -qw net.core.wmem_max=4194304 net.core.rmem_max=4194304
 nice -n 19 ip netns exec cok0 iperf3 -s -D >/dev/null
 nice -n 19 ip netns exec lnx iperf3 -s -D >/dev/null
 sleep 0.5
@@ -47,8 +49,7 @@ snap() {
 		  ip -n cok0 -s -j link show dev eth0 | sed 's/"eth0"/"peer"/'; } |
 		jq -r '.[0] | .ifname as $n | .stats64 |
 			"\($n).rx_dropped \(.rx.dropped)", "\($n).tx_dropped \(.tx.dropped)"')
-	C[$p.xenc0.qdisc_drops]=$(tc -s -j qdisc show dev xenc0 |
-		jq '[.[] | select(.root == true) | .drops] | add // 0')
+	C[$p.xenc0.qdisc_drops]=$(qdrops)
 	C[$p.peer.qdisc_drops]=$(tc -n cok0 -s -j qdisc show dev eth0 |
 		jq '[.[] | select(.root == true) | .drops] | add // 0')
 	C[$p.xenc0.xenc_tx_drops]=$(($(qstat xenc0 tx_drop_toobig) + $(qstat xenc0 tx_drop_link_down) +
@@ -78,6 +79,10 @@ settle() {
 	return 1
 }
 
+qdrops() { tc -s -j qdisc show dev xenc0 | jq '[.[] | select(.root == true) | .drops] | add // 0'; }
+qdrops_above() { [ "$(qdrops)" -gt "$1" ]; }
+tx_above() { [ "$(link_stat "" xenc0 tx packets)" -gt "$1" ]; }
+
 # run NAME DIR [pause]: DIR l2p (lnx sends) or p2l (cok0 sends).
 run() {
 	local name=$1 dir=$2 pause=${3:-} j=$OUT/overload-$1.json src dst rcv
@@ -89,20 +94,23 @@ run() {
 		ethtool -G xenc0 tx 64
 		ip link set xenc0 txqueuelen 64
 	fi
-	# Long enough for the stall to start while the flood still runs.
-	ip netns exec "$src" iperf3 -c "$dst" -u -b 0 -l 1400 -w 32K -t $((${pause:+3 *} secs)) -J \
-		>"$j" 2>"$j.err" &
+	# Long enough for the stall to start while the flood still runs.  A
+	# datagram stays charged to its socket all the way into xenc0's qdisc,
+	# so a small send buffer blocks the sender before the qdisc fills (no
+	# loss at all); the stalled run gives it room to overflow the qdisc.
+	local w=32K
+	[ -z "$pause" ] || w=2M
+	ip netns exec "$src" iperf3 -c "$dst" -u -b 0 -l 1400 -w "$w" \
+		-t $((${pause:+3 *} secs)) -J >"$j" 2>"$j.err" &
 	local ipf=$!
 	if [ -n "$pause" ]; then
 		# Once the flood runs, the peer stops consuming until the qdisc
 		# has had to drop: the ring fills, the queue stops, and the
 		# qdisc, not xenc, holds or drops.
-		tx0=$(link_stat "" xenc0 tx packets)
-		q0=$(tc -s -j qdisc show dev xenc0 | jq '[.[] | select(.root == true) | .drops] | add // 0')
-		wait_for 60 test "$(link_stat "" xenc0 tx packets)" -gt $((tx0 + 50))
+		tx0=$(link_stat "" xenc0 tx packets) q0=$(qdrops)
+		wait_for 60 tx_above $((tx0 + 50))
 		echo 1 >"$(peer_knob xenc0 rx_paused)"
-		wait_for 30 test "$(tc -s -j qdisc show dev xenc0 |
-			jq '[.[] | select(.root == true) | .drops] | add // 0')" -gt "$q0"
+		wait_for 30 qdrops_above "$q0"
 		echo 0 >"$(peer_knob xenc0 rx_paused)"
 	fi
 	wait "$ipf"
@@ -148,3 +156,4 @@ run linux-to-peer l2p
 run linux-to-peer-stalled l2p pause
 run peer-to-linux p2l
 topo_down
+sysctl -qw net.core.wmem_max="$wmem0" net.core.rmem_max="$rmem0"

@@ -7,11 +7,11 @@
 # dropped, and memory use is flat: unreclaimable slab and available memory
 # at the end are within a tolerance of a baseline taken once the traffic
 # had warmed up (KASAN's quarantine and socket caches fill by then).
-#   XENC_SOAK_SECS (45), XENC_SOAK_SLAB_TOL_KB (32768), XENC_SOAK_AVAIL_TOL_KB (65536)
+#   XENC_SOAK_SECS (30), XENC_SOAK_SLAB_TOL_KB (32768), XENC_SOAK_AVAIL_TOL_KB (65536)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-campaign.sh"
 
-secs=${XENC_SOAK_SECS:-45}
+secs=${XENC_SOAK_SECS:-30}
 slab_tol=${XENC_SOAK_SLAB_TOL_KB:-32768}
 avail_tol=${XENC_SOAK_AVAIL_TOL_KB:-65536}
 interval=$((secs >= 300 ? 60 : 5))

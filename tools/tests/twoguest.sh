@@ -123,6 +123,41 @@ check 2g-vxlan-ping wait_for 30 ep_exec nd1 ping -c 1 -W 2 "$NODE_NET.2"
 check 2g-vxlan-ping-back ep_exec nd2 ping -c 1 -W 2 "$NODE_NET.1"
 tcp2 2g-vxlan-iperf3-tcp nd1 nd2
 
+# The co-kernel's driver goes away and comes back, XENC_2G_DETACHES
+# (100) times, mid-stream.  Guest b runs the loop and, after each
+# re-attach, waits until Linux answers a ping (so Linux, not only the
+# peer, completed the handshake); each cycle must take xenc's carrier
+# down and up exactly once.
+detaches=${XENC_2G_DETACHES:-100}
+knob=$(b bash -c 'ls -d /sys/kernel/debug/xenc_peer/*/attached | head -n 1')
+c0=$(stat "$dev" link_connects) d0=$(stat "$dev" link_disconnects)
+ch0=$(cat "/sys/class/net/$dev/carrier_changes")
+ep_exec vm2 iperf3 -s -D -p 5210 >/dev/null
+nap 0.5
+ip netns exec vm1 iperf3 -c "$COK" -p 5210 -t 3600 >/dev/null 2>&1 &
+ipid=$!
+t0=${EPOCHREALTIME/./}
+check "2g-detach-$detaches-peer-loop" b -t 1800 bash -c "
+	up() { ip netns exec vm2 ping -c 1 -W 1 $LNX >/dev/null 2>&1; }
+	for ((i = 0; i < $detaches; i++)); do
+		echo 0 >$knob
+		echo 1 >$knob
+		for ((w = 0; w < 60; w++)); do up && continue 2; done
+		echo \"cycle \$i: Linux did not come back\"
+		exit 1
+	done"
+log "2g: $detaches detach/attach cycles in $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
+check "2g-detach-$detaches-carrier-up" wait_for 30 carrier "$dev"
+check_n() { [ "$(($2 - $3))" -eq "$4" ] || { echo "$1: +$(($2 - $3)), want +$4"; return 1; }; }
+check "2g-detach-$detaches-connects" check_n connects "$(stat "$dev" link_connects)" "$c0" "$detaches"
+check "2g-detach-$detaches-disconnects" check_n disconnects "$(stat "$dev" link_disconnects)" "$d0" "$detaches"
+check "2g-detach-$detaches-carrier-changes" check_n carrier_changes \
+	"$(cat "/sys/class/net/$dev/carrier_changes")" "$ch0" $((2 * detaches))
+check "2g-detach-$detaches-stream-survived" kill -0 "$ipid"
+kill "$ipid" 2>/dev/null
+wait "$ipid" 2>/dev/null
+check "2g-detach-$detaches-ping" wait_for 30 ep_exec vm1 ping -c 1 -W 2 "$COK"
+
 # Guest b dies mid-stream (its QEMU is SIGKILLed): xenc's carrier goes down
 # with the reason, nothing oopses (run2.sh scans both consoles), and the
 # link returns when b boots again, with the same xenc device.
