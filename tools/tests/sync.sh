@@ -12,31 +12,14 @@ XENC_BOOT=${XENC_BOOT:-1}
 ME=$XENC_GUEST$XENC_BOOT
 
 sync_init() {
-	# A FIFO nobody writes: nap's timer, inherited by every subshell.
-	[ -e /run/xenc-nap ] || mkfifo /run/xenc-nap
-	exec {_nap_fd}<>/run/xenc-nap
+	nap 0	# open lib.sh's nap FIFO once, for every subshell to inherit
 	mountpoint -q "$SYNC" && return 0
 	mkdir -p "$SYNC"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 xenc-sync "$SYNC"
 }
 
-# nap SECS: sleep without forking (each exec costs ~0.3 s on the debug kernel).
-nap() {
-	read -r -t "$1" -u "$_nap_fd" || true
-}
-
 # A name no other request or command uses (callers may be subshells).
 uid() { echo "$ME.$BASHPID.${EPOCHREALTIME/./}"; }
-
-# until_t SECS CMD...: like lib.sh's wait_for, without a fork per poll.
-until_t() {
-	local deadline=$((${EPOCHREALTIME/./} + $1 * 1000000))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
-		nap 0.1
-	done
-}
 
 # Atomic write: readers see the whole file or none.
 put() { printf '%s\n' "$2" >"$SYNC/$1.tmp.$ME" && mv "$SYNC/$1.tmp.$ME" "$SYNC/$1"; }
@@ -46,7 +29,7 @@ get() { cat "$SYNC/$1" 2>/dev/null; }
 ev_set() { put "ev.$1" "${2:-1}"; }
 ev_clear() { rm -f "$SYNC/ev.$1"; }
 ev_is() { [ -e "$SYNC/ev.$1" ]; }
-ev_wait() { until_t "$2" ev_is "$1"; }
+ev_wait() { wait_for "$2" ev_is "$1"; }
 ev_get() { get "ev.$1"; }
 
 # host_req "kill b" | "boot b": ask run2.sh, wait for its answer.
@@ -54,7 +37,7 @@ host_req() {
 	local id ans
 	id=$(uid)
 	put "req.$id" "$1"
-	until_t 60 test -e "$SYNC/req.$id.done" || { echo "host_req '$1': no answer" >&2; return 1; }
+	wait_for 60 test -e "$SYNC/req.$id.done" || { echo "host_req '$1': no answer" >&2; return 1; }
 	ans=$(get "req.$id.done")
 	[ "$ans" = 0 ] || { echo "host_req '$1': $ans" >&2; return 1; }
 }
@@ -69,7 +52,7 @@ on_guest() {
 	[ "$1" = -t ] && { t=$2; shift 2; }
 	id=$g.$(uid)
 	put "cmd.$id" "$(printf '%q ' "$@")"
-	if ! until_t "$t" _answered "$g" "$SYNC/cmd.$id.rc"; then
+	if ! wait_for "$t" _answered "$g" "$SYNC/cmd.$id.rc"; then
 		echo "on_guest $g: no answer in ${t}s: $*" >&2
 		return 124
 	fi

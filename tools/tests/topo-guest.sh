@@ -28,7 +28,7 @@ fi
 settled() { ev_is "ready.$1" || ev_is "failed.$1" || ev_is "down.$1"; }
 for g in $XENC_LAYOUT; do
 	g=${g%%=*}
-	until_t 300 settled "$g"
+	wait_for 300 settled "$g"
 	ev_is "ready.$g" || { fail "topo-$name-setup-$g" "guest $g not ready"; exit 1; }
 done
 echo "topology $name${mode:+ ($mode transport)}: VM guest kind netns address"

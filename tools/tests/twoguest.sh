@@ -34,7 +34,7 @@ fi
 
 b() { on_guest b "$@"; }
 b_ready() { ev_is ready.b || ev_is failed.b || ev_is down.b; }
-wait_b() { until_t 300 b_ready && ev_is ready.b; }
+wait_b() { wait_for 300 b_ready && ev_is ready.b; }
 b_carrier() { b ip netns exec vm2 cat /sys/class/net/eth0/carrier | grep -qx "$1"; }
 b_carrier_changes() { b ip netns exec vm2 cat /sys/class/net/eth0/carrier_changes; }
 b_sum_is() { [ "$(b cat /tmp/nc.sum 2>/dev/null)" = "$1" ]; }
