@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Queue affinity: when the transport delivers vector v on the v-th online
- * CPU (xenc_shm.spread_vectors), the i-th online CPU transmits on queue
- * i % nq.  A flow sent from a CPU then has its completions and the
- * partner's answers signalled on that same CPU, and different CPUs never
- * meet on a queue's ring or xmit lock.  Used by the driver and the peer.
+ * Queue affinity: the transport delivers vector v on the (v % ncpus)-th
+ * online CPU (xenc_shm.spread_vectors), so queue q transmits from that CPU
+ * and, when CPUs outnumber queues, from every CPU i with i % nq == q.  A
+ * flow then has its completions and the partner's answers signalled on the
+ * CPU that sent it.  With fewer CPUs than queues a CPU owns several queues
+ * and XPS spreads its flows over them by hash, so no queue is left idle.
+ * Used by the driver and the peer.
  */
 #include <linux/cpumask.h>
 #include <linux/netdevice.h>
@@ -16,10 +18,11 @@ void xenc_set_xps(struct net_device *dev, u32 nq)
 	cpumask_var_t mask;
 	u32 q;
 
-	if (!nq || !zalloc_cpumask_var(&mask, GFP_KERNEL))
+	if (!nq || !n || !zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return;
 	for (q = 0; q < nq && q < dev->real_num_tx_queues; q++) {
 		cpumask_clear(mask);
+		cpumask_set_cpu(cpumask_local_spread(q % n, NUMA_NO_NODE), mask);
 		for (i = q; i < n; i += nq)
 			cpumask_set_cpu(cpumask_local_spread(i, NUMA_NO_NODE),
 					mask);

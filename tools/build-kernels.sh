@@ -31,7 +31,7 @@ for kdir in "$@"; do
 	find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o \
 		-name '*.mod*' \) -delete
 	n=$((n + 1))
-	if make -s -C "$kdir" M="$src" W=1 C=1 modules >"$src.log" 2>&1 &&
+	if make -s -j"$(nproc)" -C "$kdir" M="$src" W=1 C=1 modules >"$src.log" 2>&1 &&
 		! grep -E 'warning|error' "$src.log" &&
 		ls "$src"/xenc.ko "$src"/xenc_peer.ko >/dev/null; then
 		echo "PASS build-$name-W1-sparse" | tee -a "$res"

@@ -34,6 +34,7 @@ else
 fi
 make -s -C "$kdir" M="$src" modules >"$out/build.log" 2>&1 ||
 	{ tail -n 20 "$out/build.log"; exit 1; }
+export XENC_GUEST_ACPI_IRQ=${XENC_GUEST_ACPI_IRQ:-1}
 OUTDIR=$out XENC_KMEMLEAK=0 "$top/tools/guest/run.sh" -q --timeout 900 \
 	--smp "${XENC_BENCH_SMP:-2}" -- "$src/tools/bench/quick-guest.sh"
 cat "$out/quick.txt"

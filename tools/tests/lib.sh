@@ -12,7 +12,7 @@ log() { read -r up _ </proc/uptime; echo "[${up}s] $*"; }
 pass() { echo "PASS $1" >>"$RESULTS"; log "PASS $1"; }
 fail() { echo "FAIL $1: ${2:-}" >>"$RESULTS"; log "FAIL $1: ${2:-}"; }
 
-# check NAME CMD...: PASS if CMD succeeds.
+# check NAME CMD...: PASS if CMD succeeds; returns CMD's verdict.
 check() {
 	local name=$1 out
 	shift
@@ -20,6 +20,7 @@ check() {
 		pass "$name"
 	else
 		fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+		return 1
 	fi
 }
 

@@ -9,11 +9,13 @@ sleep 0.3
 
 # A peer that stops polling stops xenc0's queue; xenc drops nothing, the
 # ring holds what it can, and everything held arrives once the peer polls.
-# One queue, and BQL kept out of the way: its floor applies when the
-# channel change resets the queue.
-echo $((1 << 30)) >/sys/class/net/xenc0/queues/tx-0/byte_queue_limits/limit_min
-ethtool -L xenc0 combined 2
+# One queue, and BQL kept out of the way.  Its floor takes effect at the
+# next completion (a queue reset leaves BQL's adjusted limit as it was).
 ethtool -L xenc0 combined 1
+bql=/sys/class/net/xenc0/queues/tx-0/byte_queue_limits
+echo $((1 << 30)) >$bql/limit_min
+ip netns exec lnx ping -c 2 -i 0.2 -W 2 10.9.0.2 >/dev/null
+wait_for 10 bash -c "[ \$(cat $bql/limit) -ge $((1 << 30)) ]"
 stops0=$(qstat xenc0 tx_queue_stops)
 wakes0=$(qstat xenc0 tx_queue_wakes)
 echo 1 >"$(peer_knob xenc0 rx_paused)"
@@ -24,7 +26,8 @@ prx0=$(link_stat cok0 eth0 rx packets)
 ip netns exec lnx bash -c "dd if=/dev/zero bs=1400 count=2000 2>/dev/null |
 	socat -u -b1400 - UDP-SENDTO:10.9.0.2:9" &
 snd=$!
-check backpressure-queue-stopped wait_for 60 txq "$(dbg_state xenc0)" 0 stopped
+check backpressure-queue-stopped wait_for 60 txq "$(dbg_state xenc0)" 0 stopped ||
+	{ cat "$(dbg_state xenc0)"; grep . /sys/class/net/xenc0/queues/tx-0/byte_queue_limits/*; tc -s qdisc show dev xenc0; }
 tx1=$(link_stat "" xenc0 tx packets)
 check backpressure-stop-counted test "$(qstat xenc0 tx_queue_stops)" -gt "$stops0"
 check backpressure-ring-holds-frames test $((tx1 - tx0)) -ge 200

@@ -5,6 +5,8 @@
 
 T=/sys/kernel/tracing
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
+# One queue pair, so that every frame below is traced on queue 0.
+ethtool -L xenc0 combined 1
 
 for e in xenc_xmit xenc_rx xenc_doorbell xenc_state; do
 	check "trace-event-$e-exists" test -d "$T/events/xenc/$e"
