@@ -141,11 +141,20 @@ static void client_drop(struct client *c)
 			vlog("client %d: send failed", clients[i].id);
 }
 
-static int lowest_free_id(void)
-{
-	int id, i;
+/*
+ * IDs are handed out in turn, never the one a peer just left: QEMU 7.2
+ * keeps a departed peer's freed eventfd array and writes into it when the
+ * same ID returns (heap corruption, abort).  QEMU's own server does the same.
+ */
+static int next_id;
 
-	for (id = 0; id <= ID_MAX; id++) {
+static int fresh_id(void)
+{
+	int n, id, i;
+
+	for (n = 0; n <= ID_MAX; n++) {
+		id = next_id;
+		next_id = next_id == ID_MAX ? 0 : next_id + 1;
 		for (i = 0; i < MAX_CLIENTS; i++)
 			if (clients[i].sock >= 0 && clients[i].id == id)
 				break;
@@ -171,7 +180,7 @@ static void client_new(int sock)
 		close(sock);
 		return;
 	}
-	c->id = lowest_free_id();
+	c->id = fresh_id();
 	for (v = 0; v < MAX_VECTORS; v++)
 		c->efd[v] = -1;
 	for (v = 0; v < nvec; v++) {

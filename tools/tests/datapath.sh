@@ -67,7 +67,7 @@ check ethtool-S-doorbells-received test "$(qstat xenc0 doorbells_received)" -gt 
 check ethtool-S-no-drops test "$(( $(qstat xenc0 tx_drop_toobig) + $(qstat xenc0 tx_drop_fault) + $(qstat xenc0 rx_drop_fault) ))" -eq 0
 check ethtool-S-stats-match-ip-s test "$(qstat xenc0 tx_packets)" -eq "$(link_stat "" xenc0 tx packets)"
 
-id=$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')
+id=$(bus_info xenc0)
 check debugfs-state-peer-ready grep -q '^peer: state 2 ' "/sys/kernel/debug/xenc/$id/state"
 check debugfs-state-queue-indices grep -q 'tx(l2p): slots 256' "/sys/kernel/debug/xenc/$id/state"
 

@@ -190,7 +190,7 @@ run_case len_max_frame_plus_1 len_long
 run_case flags_all_bits flags
 # Offload metadata is checked when the offload was negotiated; otherwise
 # its flag alone is the fault.
-id=$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')
+id=$(bus_info xenc0)
 neg=$(awk '/^linux:/ { for (i = 1; i < NF; i++) if ($i == "negotiated") print $(i + 1) }' \
 	"/sys/kernel/debug/xenc/$id/state")
 log "negotiated features: $neg"

@@ -48,7 +48,7 @@ wait_for() {
 	done
 }
 
-carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "${2:-1}" ]; }
+carrier() { local c; read -r c <"/sys/class/net/$1/carrier" 2>/dev/null && [ "$c" = "${2:-1}" ]; }
 nscarrier() { ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null | grep -qx "${3:-1}"; }
 
 # One ethtool -S counter of a device (in the current namespace).
@@ -63,7 +63,7 @@ link_stat() {
 }
 
 # A xenc device's debugfs state file.
-dbg_state() { echo "/sys/kernel/debug/xenc/$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')/state"; }
+dbg_state() { echo "/sys/kernel/debug/xenc/$(bus_info "$1")/state"; }
 # txq STATE_FILE Q STATE: transmit queue Q is "stopped" or "running"
 # (fork-free, for polling loops).
 txq() {
@@ -74,21 +74,34 @@ txq() {
 	return 1
 }
 
-# The test peer's device for a xenc device: same bus-info (region id).
+# bus_info DEV: ethtool -i's bus-info (a xenc region id); a xenc device
+# has it in sysfs too, which costs no exec.
+bus_info() {
+	local i
+	if [ -r "/sys/class/net/$1/xenc/region" ]; then
+		read -r i <"/sys/class/net/$1/xenc/region" && echo "$i"
+		return
+	fi
+	i=$(ethtool -i "$1" 2>/dev/null) || return 1
+	[[ $i =~ bus-info:\ ([^$'\n']*) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# The test peer's device for a xenc device: same bus-info (region id).  The
+# peer's own names (xvmN) come first: each ethtool costs an exec.
 peer_of() {
-	local id d
-	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
-	for d in /sys/class/net/*; do
-		d=${d##*/}
-		ethtool -i "$d" 2>/dev/null | grep -qx 'driver: xenc_peer' &&
-			ethtool -i "$d" | grep -qx "bus-info: $id" && echo "$d" && return 0
+	local id d i
+	id=$(bus_info "$1") || return 1
+	for d in /sys/class/net/xvm* /sys/class/net/*; do
+		[ -e "$d" ] || continue
+		i=$(ethtool -i "${d##*/}" 2>/dev/null) || continue
+		[[ $i == *$'driver: xenc_peer\n'* && $i == *"bus-info: $id"* ]] &&
+			[[ $i =~ bus-info:\ ([^$'\n']*) ]] && [ "${BASH_REMATCH[1]}" = "$id" ] &&
+			echo "${d##*/}" && return 0
 	done
 	return 1
 }
 peer_knob() {
-	local id
-	id=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
-	echo "/sys/kernel/debug/xenc_peer/$id/$2"
+	echo "/sys/kernel/debug/xenc_peer/$(bus_info "$1")/$2"
 }
 
 # XENC_MODULES=installed: load what make install / make dkms-install put
@@ -100,14 +113,14 @@ load_modules() {
 		lsmod | grep -q '^xenc_peer ' || modprobe xenc_peer
 		return
 	fi
-	lsmod | grep -q '^xenc ' || insmod "$XENC/xenc.ko" ivshmem_autobind=0 "$@"
-	lsmod | grep -q '^xenc_peer ' || insmod "$XENC/xenc_peer.ko"
+	[ -d /sys/module/xenc ] || insmod "$XENC/xenc.ko" ivshmem_autobind=0 "$@"
+	[ -d /sys/module/xenc_peer ] || insmod "$XENC/xenc_peer.ko"
 }
 
 unload_modules() {
 	rmmod xenc_peer 2>/dev/null
 	rmmod xenc 2>/dev/null
-	! lsmod | grep -q '^xenc'
+	! compgen -G '/sys/module/xenc*' >/dev/null
 }
 
 # iperf_ok FILE: the iperf3 -J run finished without error and moved data.
@@ -124,31 +137,39 @@ udp_ok() {
 # Bridge br0 with a Linux-hosted VM (netns lnx, 10.9.0.1) and one co-kernel
 # VM per xenc device (netns cokN, 10.9.0.(N+2)) whose NIC is the test peer.
 topo_up() {
-	local n=${1:-1} i dev pdev
+	local n=${1:-1} i ns pdev
 	load_modules
 	# No IPv6 chatter: tests compare packet counters exactly.
-	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip link add br0 type bridge
-	ip link set br0 up
-	ip netns add lnx
-	ip netns exec lnx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip link add veth-lnx type veth peer name eth0 netns lnx
-	ip link set veth-lnx master br0 up
-	ip -n lnx link set lo up
-	ip -n lnx addr add 10.9.0.1/24 dev eth0
-	ip -n lnx link set eth0 up
+	echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+	# Few ip batches: each exec costs 0.1-0.4 s on the debug guest.
+	{
+		echo "netns add lnx"
+		for ((i = 0; i < n; i++)); do echo "netns add cok$i"; done
+	} | ip -b - || return 1
+	# A new namespace does not inherit IPv6's "default" from init_net.
+	for ns in lnx $(seq -f 'cok%g' 0 $((n - 1))); do
+		ip netns exec "$ns" sysctl -qw \
+			net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	done
+	{
+		echo "link add br0 type bridge"
+		echo "link set br0 up"
+		echo "link add veth-lnx type veth peer name eth0 netns lnx"
+		echo "link set veth-lnx master br0 up"
+		for ((i = 0; i < n; i++)); do
+			echo "link add xenc$i type xenc"
+			echo "link set xenc$i master br0 up"
+		done
+	} | ip -b - || return 1
+	printf '%s\n' "link set lo up" "addr add 10.9.0.1/24 dev eth0" "link set eth0 up" |
+		ip -n lnx -b - || return 1
 	for ((i = 0; i < n; i++)); do
-		dev=xenc$i
-		ip link add "$dev" type xenc
-		ip link set "$dev" master br0 up
-		pdev=$(peer_of "$dev")
-		ip netns add "cok$i"
-		ip netns exec "cok$i" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-		ip link set "$pdev" netns "cok$i"
-		ip -n "cok$i" link set "$pdev" name eth0
-		ip -n "cok$i" link set lo up
-		ip -n "cok$i" addr add "10.9.0.$((i + 2))/24" dev eth0
-		ip -n "cok$i" link set eth0 up
+		pdev=$(peer_of "xenc$i") || return 1
+		ip link set "$pdev" netns "cok$i" || return 1
+		printf '%s\n' "link set $pdev name eth0" "link set lo up" \
+			"addr add 10.9.0.$((i + 2))/24 dev eth0" "link set eth0 up" |
+			ip -n "cok$i" -b - || return 1
 	done
 	for ((i = 0; i < n; i++)); do
 		wait_for 10 carrier "xenc$i" || return 1
@@ -158,10 +179,16 @@ topo_up() {
 }
 
 topo_down() {
-	local ns
+	local d
 	pkill iperf3 2>/dev/null
-	for dev in $(ls /sys/class/net | grep '^xenc'); do ip link del "$dev"; done
-	for ns in $(ip netns list | awk '{ print $1 }'); do ip netns del "$ns"; done
+	{
+		for d in /sys/class/net/xenc*; do
+			[ -e "$d" ] && echo "link del ${d##*/}"
+		done
+		for d in /run/netns/*; do
+			[ -e "$d" ] && echo "netns del ${d##*/}"
+		done
+	} | ip -force -b - 2>/dev/null
 	ip link del br0 2>/dev/null
 	ip link del veth-lnx 2>/dev/null
 	true

@@ -67,7 +67,7 @@ stream reconfig-tcp -b 100M
 wait_for 30 peer_took 1000
 
 sizes=(64 128 256 512 1024 2048 "$max" 1024 512 256 128 64 128 512 2048 256 1024 64 "$max" 256)
-# XENC_RESIZES (20): how many of them (make check runs the first 8).
+# XENC_RESIZES (20): how many of them.
 sizes=("${sizes[@]:0:${XENC_RESIZES:-20}}")
 nres=${#sizes[@]}
 ok=1 live=0 moved=0

@@ -13,7 +13,7 @@ run() { echo "# $*"; eval "$@"; echo; }
 topo_up 1 >/dev/null || { echo "transcript: xenc0 did not come up"; exit 1; }
 ip netns exec cok0 iperf3 -s -D >/dev/null
 ip netns exec lnx iperf3 -c 10.9.0.2 -t 2 >/dev/null
-id=$(ethtool -i xenc0 | awk '/^bus-info:/ { print $2 }')
+id=$(bus_info xenc0)
 
 run ethtool -i xenc0
 run ethtool xenc0
