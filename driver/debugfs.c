@@ -94,6 +94,9 @@ void xenc_debugfs_add(struct xenc_priv *priv)
 	priv->dbg = debugfs_create_dir(priv->shm->id, xenc_dbg_root);
 	debugfs_create_file("state", 0400, priv->dbg, priv,
 			    &xenc_dbg_state_fops);
+	/* Fault injection: the next N receive allocations fail. */
+	debugfs_create_atomic_t("fail_rx_alloc", 0600, priv->dbg,
+				&priv->fail_rx_alloc);
 }
 
 void xenc_debugfs_del(struct xenc_priv *priv)

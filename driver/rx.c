@@ -119,6 +119,9 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 		oom = false;
 		if (prog)
 			skb = xenc_xdp_rx(q, prog, &fh, &sp, &xb, &oom);
+		else if (unlikely(atomic_read(&q->priv->fail_rx_alloc)) &&
+			 atomic_dec_if_positive(&q->priv->fail_rx_alloc) >= 0)
+			skb = NULL;	/* injected: tests reach this path */
 		else
 			skb = xenc_rx_skb(&q->napi, q->pool, &sp, fh.len);
 		/* The peer may rewrite the payload under us; it is only data. */

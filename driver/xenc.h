@@ -143,6 +143,7 @@ struct xenc_priv {
 	atomic64_t connects;
 	atomic64_t reconfigs;
 	atomic64_t disconnects;
+	atomic_t fail_rx_alloc;		/* debugfs: fail this many rx allocs */
 	struct dentry *dbg;
 	struct xenc_queue queues[XENC_MAX_QUEUES];
 };

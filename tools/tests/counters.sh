@@ -140,6 +140,16 @@ event napi-budget "q0_napi_budget_exhausted q0_napi_polls q0_rx_packets q0_rx_by
 ethtool --set-priv-flags xenc0 polling off
 ethtool -C xenc0 rx-usecs 0
 
+# A receive allocation that fails (injected through debugfs) drops that
+# frame, counts it, and the ring moves on: 3 of 5 datagrams are lost.
+nomem() {
+	echo 3 >"${dbg%/state}/fail_rx_alloc"
+	send cok0 10.9.0.1 5 100
+}
+event rx-nomem "q0_rx_drop_nomem q0_rx_packets q0_rx_bytes" "$DB" nomem
+check counter-rx-nomem-each-counted test $((S0[q0_rx_drop_nomem] - B[q0_rx_drop_nomem])) -eq 3
+check counter-rx-nomem-injection-used-up test "$(cat "${dbg%/state}/fail_rx_alloc")" -eq 0
+
 # Every new layout is a reconnect on top of being a reconfiguration.
 event resize "live_reconfigs link_connects" "$DB" ethtool -G xenc0 tx 128
 channels_1_2_1() { ethtool -L xenc0 combined 2 && ethtool -L xenc0 combined 1; }
