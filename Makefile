@@ -56,7 +56,7 @@ include tools/bench/bench.mk
 # detaches, 20 create/destroy cycles, 9 hostile cases); make check-full
 # (XENC_CHECK_FULL=1) runs every suite at full length.  Each suite's header
 # names its knobs.
-CHECK_SHARDS ?= kunit datapath reconfig link counters | hostile faults coalesce qstats docs
+CHECK_SHARDS ?= kunit datapath reconfig link counters phys | hostile faults coalesce qstats docs ivshmem
 FULL_SHARDS ?= kunit datapath reconfig coalesce counters qstats trace hostile faults link | \
 	integrity overload soak ivshmem phys version docs examples dkms offload xdp bench_smoke
 CHECK_HOSTILE_CASES := prod_fwd_2_31 cons_ahead_of_prod len_0 len_4294967295 \
@@ -68,7 +68,7 @@ else
 GUEST_ENV := XENC_SHARDS="$(CHECK_SHARDS)" XENC_DETACHES=100 \
 	XENC_UDP_CASES="1M/64 8M/1400 16M/65000" XENC_CHANNEL_STEPS="up-1 up-4 down-1" \
 	XENC_CYCLES=20 XENC_STORM=6 XENC_HOSTILE_CASES="$(CHECK_HOSTILE_CASES)"
-TWOGUEST_ENV := XENC_2G_DETACHES=20 XENC_2G_VXLAN=0
+TWOGUEST_ENV := XENC_2G_DETACHES=20
 endif
 
 # The -run targets skip the builds (make check builds everything first).
