@@ -232,7 +232,9 @@ static void check_rings(struct watch *w, const struct xenc_ring *a,
 
 static void set_index(struct xenc_ring *r, u32 idx)
 {
-	r->head = r->pub = r->snap = idx;
+	r->head = idx;
+	r->pub = idx;
+	r->snap = idx;
 }
 
 static void fz_ring(struct in *in)
@@ -269,7 +271,10 @@ static void fz_ring(struct in *in)
 	set_index(&cb, base);
 	ha = a.hdr;
 	hb = b.hdr;
-	ha->prod = ha->cons = hb->prod = hb->cons = base;
+	ha->prod = base;
+	ha->cons = base;
+	hb->prod = base;
+	hb->cons = base;
 
 	for (op = 0; in->n && op < FZ_MAX_OPS; op++) {
 		u32 k, n, i;
@@ -352,10 +357,9 @@ static void fz_ring(struct in *in)
 		}
 		check_rings(&w, &a, &b);
 #ifdef FZ_TRACE
-		fprintf(stderr, "ring op: a head %u snap %u fault %u, "
-			"b head %u snap %u fault %u\n", a.head - base,
-			a.snap - base, a.fault, b.head - base, b.snap - base,
-			b.fault);
+		fprintf(stderr, "ring op: a head %u snap %u fault %u, b head %u snap %u fault %u\n",
+			a.head - base, a.snap - base, a.fault, b.head - base,
+			b.snap - base, b.fault);
 #endif
 	}
 }
@@ -578,17 +582,18 @@ static void fz_host(struct in *in)
 			}
 			if (ev == XENC_EV_CONNECTED) {
 				const struct xenc_layout *l = &h.layout;
+				u8 *l2p, *p2l;
 
 				FZ_ASSERT(h.state == XENC_LINUX_RUNNING);
 				FZ_ASSERT(h.peer.generation == h.generation);
-				FZ_ASSERT(!xenc_ring_init(&tx,
-					region + l->q[0].l2p_off, l->l2p_slots,
-					l->slot_size, l->max_frame,
-					h.negotiated));
-				FZ_ASSERT(!xenc_ring_init(&rx,
-					region + l->q[0].p2l_off, l->p2l_slots,
-					l->slot_size, l->max_frame,
-					h.negotiated));
+				l2p = region + l->q[0].l2p_off;
+				p2l = region + l->q[0].p2l_off;
+				FZ_ASSERT(!xenc_ring_init(&tx, l2p, l->l2p_slots,
+							  l->slot_size, l->max_frame,
+							  h.negotiated));
+				FZ_ASSERT(!xenc_ring_init(&rx, p2l, l->p2l_slots,
+							  l->slot_size, l->max_frame,
+							  h.negotiated));
 				w = (struct watch){ 0 };
 				rings = true;
 			}

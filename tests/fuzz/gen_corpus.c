@@ -190,7 +190,8 @@ static void make_ctrl(u64 size, u32 nq, u32 ssz, u32 slots, u32 mf,
 	memset(lay, 0, sizeof(*lay));
 	lay->num_queues = nq;
 	lay->slot_size = ssz;
-	lay->l2p_slots = lay->p2l_slots = slots;
+	lay->l2p_slots = slots;
+	lay->p2l_slots = slots;
 	lay->max_frame = mf;
 	if (xenc_layout_build(lay, size) || xenc_host_offer(&h, lay)) {
 		fprintf(stderr, "gen_corpus: bad seed layout\n");

@@ -24,8 +24,9 @@ struct bench {
 	u32 size;
 	double secs;
 	u64 produced;		/* set by the producer when it stops */
-	int done __attribute__((aligned(64)));
-	u64 consumed __attribute__((aligned(64)));
+	/* Written by different threads: each on its own cache line. */
+	int done __aligned(64);
+	u64 consumed __aligned(64);
 };
 
 static int cpu0 = -1, cpu1 = -1;
@@ -189,13 +190,13 @@ int main(int argc, char **argv)
 			perror(csv_path);
 			return 1;
 		}
-		fprintf(csv, "frame_bytes,frames,mframes_per_s,ring_gb_per_s,"
-			"memcpy_gb_per_s,ring_over_memcpy\n");
+		fprintf(csv,
+			"frame_bytes,frames,mframes_per_s,ring_gb_per_s,memcpy_gb_per_s,ring_over_memcpy\n");
 	}
 
-	printf("bench-ring: %u x %u B slots, batch %u, %.1f s per size, "
-	       "producer cpu %d, consumer cpu %d\n", SLOTS, SLOT_SIZE, BATCH,
-	       secs, cpu0, cpu1);
+	printf("bench-ring: %u x %u B slots, batch %u, %.1f s per size, ",
+	       SLOTS, SLOT_SIZE, BATCH, secs);
+	printf("producer cpu %d, consumer cpu %d\n", cpu0, cpu1);
 	printf("%8s %12s %12s %12s %12s %8s\n", "frame B", "frames",
 	       "Mframes/s", "ring GB/s", "memcpy GB/s", "ratio");
 	/* Warm up caches, page tables and CPU clocks. */
@@ -204,7 +205,7 @@ int main(int argc, char **argv)
 
 		run_ring(rg.base, 1500, secs / 4, &f);
 	}
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 frames;
 		double fps = run_ring(rg.base, sizes[i], secs, &frames);
 		double mfps = run_memcpy(cbuf, sizes[i], secs);

@@ -39,7 +39,8 @@ static void layout_build(void)
 
 	/* Sixteen queues: disjoint, aligned, inside, vectors 0..15. */
 	l.num_queues = XENC_MAX_QUEUES;
-	l.l2p_slots = l.p2l_slots = 64;
+	l.l2p_slots = 64;
+	l.p2l_slots = 64;
 	TST_EQ(xenc_layout_build(&l, 8 * MiB), XENC_OK);
 	TST_EQ(xenc_layout_check(&l, 8 * MiB), XENC_OK);
 	for (i = 0; i < 2 * XENC_MAX_QUEUES; i++) {
@@ -162,8 +163,8 @@ static void layout_max_slots(void)
 				  xenc_ring_bytes(64, 2048));
 	TST_EQ(xenc_layout_max_slots(s, 2, 64, 2048), 1024);
 	TST_EQ(xenc_layout_max_slots(s - 1, 2, 64, 2048), 512);
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		for (j = 0; j < sizeof(nqs) / sizeof(nqs[0]); j++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(nqs); j++) {
 			u64 fit;
 
 			s = xenc_layout_max_slots(sizes[i], nqs[j], 64, 2048);

@@ -36,7 +36,8 @@ static int guard_layout(struct xenc_layout *lay, u32 nq, u64 *size,
 	lay->num_queues = nq;
 	lay->slot_size = SSZ;
 	lay->max_frame = MF;
-	lay->l2p_slots = lay->p2l_slots = SLOTS;
+	lay->l2p_slots = SLOTS;
+	lay->p2l_slots = SLOTS;
 	*nholes = 0;
 	for (q = 0; q < nq; q++) {
 		for (i = 0; i < 2; i++) {
@@ -49,7 +50,8 @@ static int guard_layout(struct xenc_layout *lay, u32 nq, u64 *size,
 			holes[(*nholes)++] = end;
 			base = end + PAGE;
 		}
-		lay->q[q].l2p_slots = lay->q[q].p2l_slots = SLOTS;
+		lay->q[q].l2p_slots = SLOTS;
+		lay->q[q].p2l_slots = SLOTS;
 		lay->q[q].vector = q;
 	}
 	*size = base;
@@ -210,7 +212,7 @@ static void rx_prod(void)
 	int rc;
 
 	TST_CHECK(!guard_link(&l, XENC_F_CSUM | XENC_F_GSO, XENC_F_KNOWN, 1));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		TST_CHECK(!rx_case(&l, bad[i], FH(.len = 100),
 				   -XENC_FAULT_PROD_RANGE));
 	/* +1 and +0 are legal. */
@@ -246,10 +248,10 @@ static void rx_len(void)
 	unsigned int i;
 
 	TST_CHECK(!guard_link(&l, 0, 0, 1));
-	for (i = 0; i < sizeof(shrt) / sizeof(shrt[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(shrt); i++)
 		TST_CHECK(!rx_case(&l, 1, FH(.len = shrt[i]),
 				   -XENC_FAULT_LEN_SHORT));
-	for (i = 0; i < sizeof(lng) / sizeof(lng[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(lng); i++)
 		TST_CHECK(!rx_case(&l, 1, FH(.len = lng[i]),
 				   -XENC_FAULT_LEN_LONG));
 	/* Valid length, but the frame runs past the producer index. */
@@ -326,7 +328,7 @@ static void rx_meta(void)
 				 .csum_offset = 16, .gso_size = (gs), \
 				 .gso_type = (gt))
 	TST_CHECK(!guard_link(&l, XENC_F_CSUM | XENC_F_GSO, XENC_F_KNOWN, 1));
-	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cs); i++)
 		TST_CHECK(!rx_case(&l, 1,
 				   FH(.len = 100,
 				      .flags = XENC_FRAME_CSUM_PARTIAL,
@@ -353,20 +355,20 @@ static void rx_meta(void)
 	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, XENC_GSO_SIZE_MIN, XENC_GSO_TCPV4),
 			   XENC_EMPTY));
 	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, MF, XENC_GSO_TCPV4), XENC_EMPTY));
-	for (i = 0; i < sizeof(bad_size) / sizeof(bad_size[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad_size); i++)
 		TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, bad_size[i],
-						  XENC_GSO_TCPV4),
+						 XENC_GSO_TCPV4),
 				   -XENC_FAULT_GSO));
 	for (i = 0; i < sizeof(bad_type); i++)
 		TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 34, 1448, bad_type[i]),
 				   -XENC_FAULT_GSO));
 	/* GSO without CSUM_PARTIAL: nothing to fill in each segment. */
 	TST_CHECK(!rx_case(&l, 1, GSO_FH(XENC_FRAME_GSO, 34, 1448,
-					  XENC_GSO_TCPV4),
+					 XENC_GSO_TCPV4),
 			   -XENC_FAULT_GSO));
 	TST_CHECK(!rx_case(&l, 1, GSO_FH(XENC_FRAME_GSO |
-					  XENC_FRAME_DATA_VALID, 34, 1448,
-					  XENC_GSO_TCPV4),
+					 XENC_FRAME_DATA_VALID, 34, 1448,
+					 XENC_GSO_TCPV4),
 			   -XENC_FAULT_GSO));
 	/* Checksum is checked before GSO when both are bad. */
 	TST_CHECK(!rx_case(&l, 1, GSO_FH(CPG, 200, 0, XENC_GSO_TCPV4),
@@ -416,7 +418,7 @@ static void tx_cons(void)
 	unsigned int i;
 
 	TST_CHECK(!guard_link(&l, 0, 0, 1));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		TST_CHECK(!tx_case(&l, bad[i], -XENC_FAULT_CONS_RANGE));
 	TST_CHECK(!tx_case(&l, 0, XENC_OK));
 	TST_CHECK(!tx_case(&l, 5, XENC_OK));
@@ -480,8 +482,9 @@ struct pcase {
 	u32 fault;
 };
 
-#define PF(f)	offsetof(struct xenc_peer_info, f), \
-		sizeof(((struct xenc_peer_info *)0)->f)
+/* Designates .off and .size; the initializers after it continue at .val. */
+#define PF(f)	.off = offsetof(struct xenc_peer_info, f), \
+		.size = sizeof(((struct xenc_peer_info *)0)->f)
 
 static int peer_case(struct link *l, const struct pcase *c)
 {
@@ -569,7 +572,7 @@ static void peer_ctrl(void)
 
 	TST_CHECK(!guard_link(&l, XENC_F_KNOWN, XENC_F_KNOWN, 1));
 	pi = link_pi(&l);
-	for (i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(running); i++) {
 		TST_CHECK(!peer_case(&l, &running[i]));
 		/* The good block back: Linux carries on (faults are per poll). */
 		TST_EQ(xenc_host_poll(&l.h), XENC_EV_NONE);
@@ -615,7 +618,7 @@ static void peer_ctrl(void)
 
 		TST_EQ(xenc_host_offer(&l.h, &lay), XENC_OK);
 	}
-	for (i = 0; i < sizeof(offer) / sizeof(offer[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(offer); i++) {
 		TST_CHECK(!peer_case(&l, &offer[i]));
 		TST_EQ(l.h.state, XENC_LINUX_OFFER);
 	}
@@ -636,7 +639,7 @@ static void peer_ctrl(void)
 
 	/* During a quiesce. */
 	xenc_host_set_state(&l.h, XENC_LINUX_QUIESCE);
-	for (i = 0; i < sizeof(quiesce) / sizeof(quiesce[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(quiesce); i++)
 		TST_CHECK(!peer_case(&l, &quiesce[i]));
 	xenc_host_set_state(&l.h, XENC_LINUX_RUNNING);
 
@@ -668,7 +671,7 @@ static u32 near(u32 idx)
 
 	if (tst_rand(&rnd) % 8 == 0)
 		return (u32)tst_rand(&rnd);
-	return idx + d[tst_rand(&rnd) % (sizeof(d) / sizeof(d[0]))];
+	return idx + d[tst_rand(&rnd) % ARRAY_SIZE(d)];
 }
 
 static u32 any_len(void)
@@ -677,7 +680,7 @@ static u32 any_len(void)
 				 0xffffffff, SSZ - 16, SSZ - 15, 0x80000000u };
 
 	if (tst_rand(&rnd) & 1)
-		return v[tst_rand(&rnd) % (sizeof(v) / sizeof(v[0]))];
+		return v[tst_rand(&rnd) % ARRAY_SIZE(v)];
 	return tst_rand_range(&rnd, 0, MF + 100);
 }
 
@@ -798,7 +801,7 @@ static void random_peer(void)
 		TST_CHECK(!recover(&l, round));
 	}
 	/* Make sure the random walk really reached the interesting cases. */
-	printf("# random_peer faults:");
+	printf("# %s faults:", __func__);
 	for (i = 1; i < XENC_FAULT_COUNT; i++)
 		printf(" %u", seen[i]);
 	printf("\n");
@@ -841,12 +844,13 @@ struct ocase {
 	bool reattach;		/* see regress_ep_size_ratchet */
 };
 
-#define LI(f)	0, offsetof(struct xenc_linux_info, f), \
-		sizeof(((struct xenc_linux_info *)0)->f)
-#define QD(f)	1, offsetof(struct xenc_queue_desc, f), \
-		sizeof(((struct xenc_queue_desc *)0)->f)
-#define RH(f)	2, offsetof(struct xenc_region_hdr, f), \
-		sizeof(((struct xenc_region_hdr *)0)->f)
+/* Each designates .field, .off and .size; the rest continue at .val. */
+#define LI(f)	.field = 0, .off = offsetof(struct xenc_linux_info, f), \
+		.size = sizeof(((struct xenc_linux_info *)0)->f)
+#define QD(f)	.field = 1, .off = offsetof(struct xenc_queue_desc, f), \
+		.size = sizeof(((struct xenc_queue_desc *)0)->f)
+#define RH(f)	.field = 2, .off = offsetof(struct xenc_region_hdr, f), \
+		.size = sizeof(((struct xenc_region_hdr *)0)->f)
 
 static int offer_case(struct link *l, const struct xenc_layout *lay,
 		      const struct ocase *c)
@@ -942,7 +946,7 @@ static void hostile_linux(void)
 	TST_CHECK(!link_offer_layout(&l, &lay));
 	TST_CHECK(!link_xfer(&l, 0, 10, 1));
 	/* Offsets that depend on the layout. */
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (!strcmp(cases[i].what, "l2p at end"))
 			cases[i].val = size;
 		if (!strcmp(cases[i].what, "l2p past end"))
@@ -952,7 +956,7 @@ static void hostile_linux(void)
 		if (!strcmp(cases[i].what, "l2p overlaps p2l"))
 			cases[i].val = lay.q[0].p2l_off - 64;
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (offer_case(&l, &lay, &cases[i])) {
 			/* Name the case: the line alone is ambiguous. */
 			size_t k = strlen(tst_why);
@@ -1096,7 +1100,7 @@ static void random_linux(void)
 	for (iter = 0; iter < 200000; iter++) {
 		u32 k = (u32)tst_rand(&rnd) % 8, off;
 		u64 v = tst_rand(&rnd) & 1 ?
-			vals[tst_rand(&rnd) % (sizeof(vals) / sizeof(vals[0]))] :
+			vals[tst_rand(&rnd) % ARRAY_SIZE(vals)] :
 			tst_rand(&rnd);
 
 		/*
@@ -1159,8 +1163,8 @@ static void random_linux(void)
 			xenc_host_offer(&l.h, &lay);
 		}
 	}
-	printf("# random_linux: %llu connected ticks, faults layout %llu "
-	       "version %llu state %llu\n", (unsigned long long)connects,
+	printf("# %s: %llu connected ticks, faults layout %llu version %llu state %llu\n",
+	       __func__, (unsigned long long)connects,
 	       (unsigned long long)l.ep.faults[XENC_FAULT_LAYOUT],
 	       (unsigned long long)l.ep.faults[XENC_FAULT_VERSION],
 	       (unsigned long long)l.ep.faults[XENC_FAULT_STATE]);

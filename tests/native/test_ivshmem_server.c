@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #define NVEC		3
-#define SHM_SIZE	(1 << 20)
+#define SHM_SIZE	(1024 * 1024)	/* an int: printed with %d */
 #define WAIT_MS		5000
 
 struct fake {
@@ -92,7 +92,7 @@ static int connect_server(void)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int s, tries;
 
-	strcpy(sa.sun_path, sock_path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
 	for (tries = 0; tries < 500; tries++) {
 		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (s < 0)

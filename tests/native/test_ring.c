@@ -42,13 +42,13 @@ static void init_params(void)
 	TST_EQ(xenc_ring_init(&r, mem, XENC_RING_SLOTS_MAX, XENC_SLOT_SIZE_MAX,
 			      XENC_FRAME_MAX, XENC_F_KNOWN), XENC_OK);
 	TST_EQ(r.shift, 14);
-	for (i = 0; i < sizeof(bad_slots) / sizeof(bad_slots[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad_slots); i++)
 		TST_EQ(xenc_ring_init(&r, mem, bad_slots[i], 2048, 1514, 0),
 		       -XENC_FAULT_LAYOUT);
-	for (i = 0; i < sizeof(bad_ssz) / sizeof(bad_ssz[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad_ssz); i++)
 		TST_EQ(xenc_ring_init(&r, mem, 256, bad_ssz[i], 1514, 0),
 		       -XENC_FAULT_LAYOUT);
-	for (i = 0; i < sizeof(bad_mf) / sizeof(bad_mf[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad_mf); i++)
 		TST_EQ(xenc_ring_init(&r, mem, 64, 64, bad_mf[i], 0),
 		       -XENC_FAULT_LAYOUT);
 
@@ -170,7 +170,7 @@ static void toobig(void)
 	unsigned int i;
 
 	TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000, 0));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(&fh, 0, sizeof(fh));
 		fh.len = bad[i];
 		TST_EQ(xenc_ring_put(&tp.p, &fh, &sp), XENC_TOOBIG);
@@ -222,7 +222,7 @@ static void wrap_slots(void)
 
 	/* Every start slot with lengths around the slot and ring edges. */
 	for (start = 0; start < 64; start++) {
-		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(lens); i++) {
 			u32 s0 = tp.p.head & 63;
 
 			len = lens[i];
@@ -255,7 +255,7 @@ static void wrap_index(void)
 	u32 i, j, fr, n, lens[32];
 	u64 rnd = 42;
 
-	for (b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+	for (b = 0; b < ARRAY_SIZE(bases); b++) {
 		u32 base = bases[b];
 
 		TST_CHECK(!tst_pair_init(&tp, 64, 64, 64 * 64 - 16, 0));
@@ -345,7 +345,7 @@ static void slot_boundaries(void)
 	int d;
 	u32 k, slots, len, head;
 
-	for (s = 0; s < sizeof(ssz) / sizeof(ssz[0]); s++) {
+	for (s = 0; s < ARRAY_SIZE(ssz); s++) {
 		slots = 64;
 		while ((u64)slots * ssz[s] < 65535 + 16)
 			slots <<= 1;
@@ -706,7 +706,7 @@ static void frame_meta(void)
 	struct tst_pair tp;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		TST_EQ(xenc_frame_meta_check(&c[i].fh, 1000), c[i].want);
 		TST_CHECK(!tst_pair_init(&tp, 64, 64, 1000,
 					 XENC_F_CSUM | XENC_F_GSO));

@@ -35,9 +35,9 @@ struct stress {
 	u64 frames;
 	u64 seed;
 	/* Each bell on its own line: the two threads write different ones. */
-	u32 data_bell __attribute__((aligned(64)));	/* producer rings */
-	u32 space_bell __attribute__((aligned(64)));	/* consumer rings */
-	int stop __attribute__((aligned(64)));
+	u32 data_bell __aligned(64);	/* producer rings */
+	u32 space_bell __aligned(64);	/* consumer rings */
+	int stop __aligned(64);
 	char why[256];
 	/* Statistics, each written by one thread only. */
 	u64 bytes, data_kicks, space_kicks, data_sleeps, space_sleeps;
@@ -116,11 +116,16 @@ static void ring_bell(u32 *bell)
 	__atomic_fetch_add(bell, 1, __ATOMIC_RELEASE);
 }
 
-/* Spin, then yield, until *bell leaves `seen`; false on stop or stall. */
-static bool wait_bell(struct stress *st, u32 *bell, u32 seen, const char *who)
+/*
+ * Spin, then yield, until *bell leaves `seen`; false on stop or stall.  A
+ * stall is reported as "<who> stalled: lost <kick> kick (bell <seen>)".
+ */
+static bool wait_bell(struct stress *st, u32 *bell, u32 seen, const char *who,
+		      const char *kick)
 {
 	double t0 = 0;
 	u32 spins = 0;
+	char fmt[64];
 
 	while (__atomic_load_n(bell, __ATOMIC_ACQUIRE) == seen) {
 		if (__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE))
@@ -131,15 +136,37 @@ static bool wait_bell(struct stress *st, u32 *bell, u32 seen, const char *who)
 		}
 		sched_yield();
 		if (!(spins & 1023)) {
-			if (!t0)
+			if (!t0) {
 				t0 = tst_now();
-			else if (tst_now() - t0 > STALL_SECS) {
-				stress_fail(st, who, seen, 0);
+			} else if (tst_now() - t0 > STALL_SECS) {
+				snprintf(fmt, sizeof(fmt),
+					 "%s stalled: lost %s kick (bell %%llu)",
+					 who, kick);
+				stress_fail(st, fmt, seen, 0);
 				return false;
 			}
 		}
 	}
 	return true;
+}
+
+/*
+ * Pause until the other thread has gone to sleep waiting for us (its
+ * counter moves), so both waits are exercised on any scheduler; at most
+ * 1 s, well below the other side's stall limit.  The two threads pause
+ * half a cycle (32Ki frames) apart, never waiting for each other.
+ */
+static void stall_until_waits(struct stress *st, u64 *sleeps)
+{
+	u64 s0 = __atomic_load_n(sleeps, __ATOMIC_RELAXED);
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(sleeps, __ATOMIC_RELAXED) != s0 ||
+		    __atomic_load_n(&st->stop, __ATOMIC_RELAXED))
+			return;
+		usleep(1000);
+	}
 }
 
 static void *producer(void *arg)
@@ -188,10 +215,10 @@ static void *producer(void *arg)
 				st->room_races++;
 				continue;
 			}
-			st->space_sleeps++;
-			if (!wait_bell(st, &st->space_bell, bell,
-				       "producer stalled: lost space kick "
-				       "(bell %llu)"))
+			__atomic_fetch_add(&st->space_sleeps, 1,
+					   __ATOMIC_RELAXED);
+			if (!wait_bell(st, &st->space_bell, bell, __func__,
+				       "space"))
 				goto out;
 		}
 		xenc_span_from_buf(&sp, buf);
@@ -202,6 +229,15 @@ static void *producer(void *arg)
 			}
 			batch = 0;
 			target = 1 + (u32)(tst_rand(&rnd) % 32);
+		}
+		/* Now and then the consumer must run dry and wait for a kick. */
+		if (!((seq + 1) & 0xffff)) {
+			if (xenc_ring_publish(r)) {
+				st->data_kicks++;
+				ring_bell(&st->data_bell);
+			}
+			batch = 0;
+			stall_until_waits(st, &st->data_sleeps);
 		}
 		if (__atomic_load_n(&st->stop, __ATOMIC_RELAXED))
 			goto out;
@@ -244,10 +280,10 @@ static void *consumer(void *arg)
 				st->rearm_races++;
 				continue;
 			}
-			st->data_sleeps++;
-			if (!wait_bell(st, &st->data_bell, bell,
-				       "consumer stalled: lost data kick "
-				       "(bell %llu)"))
+			__atomic_fetch_add(&st->data_sleeps, 1,
+					   __ATOMIC_RELAXED);
+			if (!wait_bell(st, &st->data_bell, bell, __func__,
+				       "data"))
 				goto out;
 			continue;
 		}
@@ -293,8 +329,8 @@ static void *consumer(void *arg)
 		 * Stall now and then so the producer fills the ring and must
 		 * wait for a space kick, whatever the scheduler does.
 		 */
-		if (!((seq + 1) & 0xffff))
-			usleep(2000);
+		if (((seq + 1) & 0xffff) == 0x8000)
+			stall_until_waits(st, &st->space_sleeps);
 		seq++;
 		if (++n >= target) {
 			if (xenc_ring_release(r)) {
@@ -354,9 +390,9 @@ static void two_threads(void)
 	pthread_join(pt, NULL);
 	pthread_join(ct, NULL);
 	dt = tst_now() - t0;
-	printf("# stress: %llu frames, %.1f MB in %.2f s (%.2f Mframes/s), "
-	       "cpus %d,%d\n", (unsigned long long)st.frames, st.bytes / 1e6,
-	       dt, st.frames / dt / 1e6, cpu0, cpu1);
+	printf("# stress: %llu frames, %.1f MB in %.2f s (%.2f Mframes/s), cpus %d,%d\n",
+	       (unsigned long long)st.frames, st.bytes / 1e6, dt,
+	       st.frames / dt / 1e6, cpu0, cpu1);
 	printf("# stress: data kicks %llu sleeps %llu rearm-races %llu; "
 	       "space kicks %llu sleeps %llu room-races %llu\n",
 	       (unsigned long long)st.data_kicks,
