@@ -71,11 +71,17 @@ def main():
         with open(path, encoding="utf-8") as f:
             text = f.read()
         try:
-            publish_doctree(text, source_path=path, settings_overrides={
+            doc = publish_doctree(text, source_path=path, settings_overrides={
                 "report_level": 2, "halt_level": 5, "warning_stream": sys.stdout,
                 "file_insertion_enabled": False})
         except Exception as e:  # a parser crash is a problem too
             problems.append("%s: %s" % (path, e))
+            continue
+        # docutils only prints its warnings and errors: count them.
+        for m in getattr(doc, "findall", doc.traverse)(nodes.system_message):
+            if m["level"] >= 2:
+                problems.append("%s:%s: %s" % (path, m.get("line", "?"),
+                                               m.astext().splitlines()[0]))
     for msg in notes:
         print("note: " + msg)
     for msg in problems:
