@@ -94,9 +94,8 @@ peer_of() {
 	for d in /sys/class/net/xvm* /sys/class/net/*; do
 		[ -e "$d" ] || continue
 		i=$(ethtool -i "${d##*/}" 2>/dev/null) || continue
-		[[ $i == *$'driver: xenc_peer\n'* && $i == *"bus-info: $id"* ]] &&
-			[[ $i =~ bus-info:\ ([^$'\n']*) ]] && [ "${BASH_REMATCH[1]}" = "$id" ] &&
-			echo "${d##*/}" && return 0
+		[[ $i == *$'driver: xenc_peer\n'* && $i =~ bus-info:\ ([^$'\n']*) ]] &&
+			[ "${BASH_REMATCH[1]}" = "$id" ] && echo "${d##*/}" && return 0
 	done
 	return 1
 }
