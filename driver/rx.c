@@ -10,7 +10,10 @@
 #include "trace.h"
 #include "xenc_skb.h"
 
-/* Hand slots back every few frames so a blocked peer restarts early. */
+/*
+ * Hand slots back every few frames, or every quarter ring (16 large
+ * frames fill it), so a blocked peer restarts early.
+ */
 #define XENC_RX_RELEASE_BATCH	16
 
 /* The queue's page_pool, also the memory model of its XDP buffers. */
@@ -143,7 +146,8 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 				       XENC_FRAME_DATA_VALID));
 		gso += !!(fh.flags & XENC_FRAME_GSO);
 next:
-		if (!(done % XENC_RX_RELEASE_BATCH))
+		if (!(done % XENC_RX_RELEASE_BATCH) ||
+		    q->rx.head - q->rx.pub >= q->rx.slots / 4)
 			xenc_rx_release(q);
 	}
 	xenc_xdp_flush(q, &xb);

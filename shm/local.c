@@ -96,17 +96,21 @@ static void xenc_local_kick(struct xenc_shm *shm, u32 vector)
 		clear_bit(vector, &other->pending);
 }
 
-static void xenc_local_quiesce(struct xenc_local_end *e)
+static void xenc_local_wait_idle(struct xenc_local_end *e)
 {
-	/* Handlers run with IRQs off, so an RCU grace period waits them out. */
 	while (READ_ONCE(e->pending))
 		cpu_relax();
-	synchronize_rcu();
 }
 
+/*
+ * Handlers run with IRQs off, so a grace period waits them out.  Callers
+ * hold RTNL: an expedited one keeps device teardown from stalling every
+ * other link change (as synchronize_net() does).
+ */
 static void xenc_local_unbind(struct xenc_shm *shm)
 {
-	xenc_local_quiesce(xenc_local_end_of(shm));
+	xenc_local_wait_idle(xenc_local_end_of(shm));
+	synchronize_rcu_expedited();
 }
 
 static void xenc_local_free(struct kref *ref)
@@ -114,8 +118,9 @@ static void xenc_local_free(struct kref *ref)
 	struct xenc_local *lr = container_of(ref, struct xenc_local, ref);
 
 	/* A last kick from either end may still be in flight. */
-	xenc_local_quiesce(&lr->end[0]);
-	xenc_local_quiesce(&lr->end[1]);
+	xenc_local_wait_idle(&lr->end[0]);
+	xenc_local_wait_idle(&lr->end[1]);
+	synchronize_rcu_expedited();
 	ida_free(&xenc_local_ida, lr->id);
 	vfree(lr->mem);
 	kfree(lr);

@@ -4,13 +4,13 @@
 # queue, many create/destroy cycles, and ring/channel storms under load.
 # Leaks and refcount leaks are caught by the run's kmemleak scan and the
 # kernel log check (NET_DEV_REFCNT_TRACKER).
-#   XENC_DETACHES (100), XENC_CYCLES (100; make campaign: 2000),
+#   XENC_DETACHES (100), XENC_CYCLES (500; make campaign: 2000),
 #   XENC_STORM (12 changes per device; make campaign: 200)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-campaign.sh"
 
 detaches=${XENC_DETACHES:-100}
-cycles=${XENC_CYCLES:-100}
+cycles=${XENC_CYCLES:-500}
 storm=${XENC_STORM:-12}
 
 # iperf_loop FILE_PREFIX NS ARGS...: back-to-back iperf3 runs until

@@ -131,7 +131,8 @@ fi
 # (100) times, mid-stream.  Guest b runs the loop and, after each
 # re-attach, waits until Linux answers a ping (so Linux, not only the
 # peer, completed the handshake); each cycle must take xenc's carrier
-# down and up exactly once.
+# down and up exactly once.  ping retries every 50 ms until the deadline:
+# a new ping per second would make the wait, not the handshake, the cost.
 detaches=${XENC_2G_DETACHES:-100}
 knob=$(b bash -c 'ls -d /sys/kernel/debug/xenc_peer/*/attached | head -n 1')
 c0=$(stat "$dev" link_connects) d0=$(stat "$dev" link_disconnects)
@@ -142,11 +143,11 @@ ip netns exec vm1 iperf3 -c "$COK" -p 5210 -t 3600 >/dev/null 2>&1 &
 ipid=$!
 t0=${EPOCHREALTIME/./}
 check "2g-detach-$detaches-peer-loop" b -t 1800 bash -c "
-	up() { ip netns exec vm2 ping -c 1 -W 1 $LNX >/dev/null 2>&1; }
+	up() { ip netns exec vm2 ping -c 1 -i 0.05 -w 5 $LNX >/dev/null 2>&1; }
 	for ((i = 0; i < $detaches; i++)); do
 		echo 0 >$knob
 		echo 1 >$knob
-		for ((w = 0; w < 60; w++)); do up && continue 2; done
+		for ((w = 0; w < 12; w++)); do up && continue 2; done
 		echo \"cycle \$i: Linux did not come back\"
 		exit 1
 	done"
