@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench: the seed paper's evaluation over every data path, in one run.
 #
-#   make bench            quick mode (< 20 min on 2 cores)
+#   make bench            quick mode (< 25 min on 2 cores)
 #   make bench FULL=1     the whole matrix (hours)
 #
 # Builds the non-debug ("base") test kernel once (XENC_KFLAVOR, default
@@ -10,8 +10,10 @@
 # them), xenc-relay and xenc-rr; runs the native ring micro-benchmark; boots
 # the guest with four ivshmem-plain pairs (one per co-kernel VM: the Linux
 # end for xenc or the relay, the co-kernel end for the test peer) and runs
-# tools/bench/guest.sh; then writes CSV and PNG files to build/bench/ and
-# the report to Documentation/results.rst (plots: Documentation/results/).
+# tools/bench/guest.sh; then the two-guest LWK-LWK run (tools/bench/
+# lwk2g.sh; XENC_BENCH_2G=0 skips it); then writes CSV and PNG files to
+# build/bench/ and the report to Documentation/results.rst (plots:
+# Documentation/results/).
 # Nothing here is a pass/fail threshold: it fails only if the harness does.
 set -euo pipefail
 
@@ -111,6 +113,13 @@ cp "$out"/guest/bench/*.csv "$out/" 2>/dev/null || true
 	sed 's/^/    /' "$out/guest/bench/log/errors.txt" >&2
 }
 echo "guest_run_wall_s,$(($(date +%s) - qemu_t0))" >>"$out/host.csv"
+# LWK-LWK with the co-kernel VMs in a second guest (~5 min quick).
+if [ "${XENC_BENCH_2G:-1}" != 0 ]; then
+	say "two-guest LWK-LWK run, log: $out/guest2g/run.log"
+	rc2=0
+	XENC_BENCH_MODE=$mode "$src/tools/bench/lwk2g.sh" || rc2=$?
+	[ $rc -ne 0 ] || rc=$rc2
+fi
 echo "host_load_at_end,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.csv"
 echo "guest_wall_s,$(($(date +%s) - start))" >>"$out/host.csv"
 

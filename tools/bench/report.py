@@ -10,7 +10,9 @@
                                          the PNGs are copied there and shown
 
 DIR holds what tools/bench/guest.sh wrote (udp.csv, tcp.csv, lat.csv,
-scale.csv, meta.csv) plus, from bench.sh, host.csv and ring.csv.
+scale.csv, meta.csv) plus, from bench.sh, host.csv and ring.csv, and from
+tools/bench/lwk2g.sh (the two-guest LWK-LWK run) lwk2g.csv and
+lwk2g-meta.csv; runs without the latter two simply have no such section.
 Nothing here judges performance: the report states ratios, never verdicts
 of pass or fail.
 """
@@ -53,6 +55,13 @@ SCHEMA = {
                   "cpu_s_per_gbit"),
 }
 TEXT_COLS = {"path", "config", "test", "proto"}
+# The two-guest LWK-LWK run (tools/bench/lwk2g.sh): optional.
+LWK2G = ("path,test,size,rate_mbit,streams,sent_mbit,recv_mbit,loss_pct,"
+         "jitter_ms,packets,lost,retrans,rtt_min_us,rtt_avg_us,rtt_max_us,"
+         "rtt_mdev_us,cpu_a_pct,cpu_b_pct,relay_drop,rcvbuf_drop")
+LWK2G_PATHS = ["xenc-ivshmem", "relay"]
+LWK2G_MEASURED = {"udp": ["recv_mbit", "loss_pct", "jitter_ms"],
+                  "tcp": ["recv_mbit"], "ping": ["rtt_avg_us"]}
 # Columns that must hold a real number for the run to count as measured.
 MEASURED = {
     "udp.csv": ["recv_mbit", "loss_pct", "jitter_ms"],
@@ -134,9 +143,51 @@ def check(d):
         for p in paths:
             if p not in present.get(name, set()):
                 problems.append(f"{name}: no measured row for path {p}")
+    problems += check_lwk2g(d)
     for line in problems:
         print(line)
     return 1 if problems else 0
+
+
+def check_lwk2g(d):
+    """Problems in lwk2g.csv; none if the run had no two-guest part."""
+    p = os.path.join(d, "lwk2g.csv")
+    if not os.path.exists(p):
+        return []
+    problems = []
+    with open(p, newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows or ",".join(rows[0]) != LWK2G:
+        return [f"lwk2g.csv: header is not '{LWK2G}'"]
+    cols = rows[0]
+    present = set()
+    for i, r in enumerate(rows[1:], 2):
+        if len(r) != len(cols):
+            problems.append(f"lwk2g.csv:{i}: {len(r)} fields, want {len(cols)}")
+            continue
+        rec = dict(zip(cols, r))
+        if rec["path"] not in LWK2G_PATHS:
+            problems.append(f"lwk2g.csv:{i}: unknown path '{rec['path']}'")
+        if rec["test"] not in LWK2G_MEASURED:
+            problems.append(f"lwk2g.csv:{i}: unknown test '{rec['test']}'")
+            continue
+        for c in cols:
+            if c in TEXT_COLS or rec[c].lower() == "nan":
+                continue
+            if math.isnan(num(rec[c])):
+                problems.append(f"lwk2g.csv:{i}: {c}='{rec[c]}' is not a number")
+        if all(not math.isnan(num(rec[c]))
+               for c in LWK2G_MEASURED[rec["test"]]):
+            present.add((rec["path"], rec["test"]))
+    paths = load_kv(d, "lwk2g-meta.csv").get("paths", "").split()
+    if not paths:
+        problems.append("lwk2g-meta.csv: missing or lists no paths")
+    for path in paths:
+        for test in LWK2G_MEASURED:
+            if (path, test) not in present:
+                problems.append(f"lwk2g.csv: no measured {test} row for "
+                                f"path {path}")
+    return problems
 
 
 # ---------------------------------------------------------------- plots
@@ -403,6 +454,16 @@ class Results:
         self.host = load_kv(d, "host.csv")
         self.paths = [p for p in PATHS if p in self.meta.get("paths", "")
                       .split()]
+        self.lwk2g = fix_udp([r for r in load(d, "lwk2g.csv")
+                              if r.get("test") in LWK2G_MEASURED])
+        self.lwk2g_meta = load_kv(d, "lwk2g-meta.csv")
+
+    def lwk2g_at(self, path, test, col, **key):
+        """One value of the two-guest run; key: column=int value."""
+        v = [num(r[col]) for r in self.lwk2g if r["path"] == path and
+             r["test"] == test and
+             all(num(r[k]) == x for k, x in key.items())]
+        return v[0] if v else math.nan
 
     def udp_at(self, path, cfg, size, rate, col):
         v = [num(r[col]) for r in self.udp if r["path"] == path and
@@ -614,10 +675,14 @@ def report(d, out, plotdir):
       "sends to the Linux-hosted VM; **LWK** = co-kernel VM cok0 sends to "
       "co-kernel VM cok1 (both through the path under test, so through the "
       "relay twice).  **LNX** is the veth row.  **LWK-LWK** (two co-kernel "
-      "instances) is not a separate row: in one guest each co-kernel VM "
-      "already has its own region, so it equals LWK; a faithful LWK-LWK "
-      "needs two guests (the co-kernel VMs in a second QEMU sharing the "
-      "ivshmem files with the Linux guest), which this run does not do.")
+      "instances) is not a row here: in one guest each co-kernel VM "
+      "already has its own region, so it equals LWK; the faithful LWK-LWK, "
+      "with the co-kernel VMs in a second QEMU sharing the ivshmem files "
+      "with the Linux guest, is " + (
+          "measured separately below (`LWK-LWK across two guests`_)."
+          if R.lwk2g else
+          "the two-guest part of ``make bench`` (tools/bench/lwk2g.sh), "
+          "which this run did not do."))
     w("")
     w("Exact commands")
     w("--------------")
@@ -844,6 +909,8 @@ def report(d, out, plotdir):
                 rows.append(row)
         w(table(hdr, rows))
         w("")
+    if R.lwk2g:
+        lwk2g_section(R, w)
     if R.ring:
         w("Ring micro-benchmark (native, on the host)")
         w("==========================================")
@@ -881,6 +948,117 @@ def report(d, out, plotdir):
     with open(out, "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
     return 0
+
+
+def lwk2g_section(R, w):
+    """The two-guest LWK-LWK run: xenc-ivshmem and relay side by side."""
+    M = R.lwk2g_meta
+    paths = [p for p in LWK2G_PATHS if any(r["path"] == p for r in R.lwk2g)]
+    w("LWK-LWK across two guests")
+    w("=========================")
+    w("")
+    w("The paper's LWK-LWK case with the co-kernel VMs in a different kernel "
+      "than Linux: two QEMU guests share ivshmem regions 0 and 1; in guest "
+      "b (the co-kernel) VM vm1 (region 0) sends to VM vm2 (region 1), and "
+      "every frame crosses into guest a (Linux), through its bridge br0 "
+      "and back, carried on the Linux side either by xenc (both regions "
+      "as ``xenc`` NICs on br0, polled) or by xenc-relay (both regions "
+      "mapped, one TAP each on br0).")
+    w("")
+    w(f"{M.get('mode', '?')} mode, one vCPU per guest (two guests on the "
+      f"host's cores), kernel {M.get('guest_kernel_a', '?')} in both; "
+      f"UDP ``-t {M.get('t_udp', '?')}``, TCP ``-t {M.get('t_tcp', '?')}``, "
+      f"{M.get('ping_n', '?')} pings; test peer poll "
+      f"{M.get('peer_poll_us', '?')} us, xenc "
+      f"{M.get('xenc_poll_us', 'default').replace('default', '50')} us, "
+      f"relay options {M.get('relay_args', 'none')}; "
+      f"{M.get('wall_s', '?')} s of wall time for both guests.  "
+      f"Command: ``{M.get('run2_sh', 'tools/bench/lwk2g.sh')}`` (the same "
+      "iperf3 and ping commands as above, run in vm1 to vm2).  Ratios are "
+      "xenc-ivshmem / relay.")
+    w("")
+
+    def ratio2(vals):
+        if "xenc-ivshmem" in vals and "relay" in vals:
+            return ratio(vals["xenc-ivshmem"], vals["relay"])
+        return "n/a"
+
+    hdr = paths + ["xenc/relay"]
+    tcp = sorted({int(num(r["streams"])) for r in R.lwk2g
+                  if r["test"] == "tcp"})
+    if tcp:
+        w("TCP vm1 -> vm2, received Mbit/s (higher is better; retransmits "
+          "in brackets):")
+        w("")
+        rows = []
+        for st in tcp:
+            v = {p: R.lwk2g_at(p, "tcp", "recv_mbit", streams=st)
+                 for p in paths}
+            rows.append([str(st)] + [
+                f"{fmt(v[p])} ({fmt(R.lwk2g_at(p, 'tcp', 'retrans', streams=st), 0)})"
+                for p in paths] + [ratio2(v)])
+        w(table(["streams"] + hdr, rows))
+        w("")
+    keys = sorted({(int(num(r["size"])), int(num(r["rate_mbit"])))
+                   for r in R.lwk2g if r["test"] == "udp"},
+                  key=lambda k: (k[0], k[1] if k[1] else 1e9))
+    if keys:
+        relay = "relay" in paths
+
+        def udp_rows(col, nd, drops=False):
+            rows = []
+            for s, rt in keys:
+                v = {p: R.lwk2g_at(p, "udp", col, size=s, rate_mbit=rt)
+                     for p in paths}
+                row = [str(s), str(rt) if rt else "max"] + \
+                    [fmt(v[p], nd) for p in paths] + [ratio2(v)]
+                if drops and relay:
+                    row.append(fmt(R.lwk2g_at("relay", "udp", "relay_drop",
+                                              size=s, rate_mbit=rt), 0))
+                rows.append(row)
+            return rows
+        w("UDP datagram loss, % (lower is better; a run in which no "
+          "datagram arrived counts as 100 %).  ``relay drops`` counts "
+          "frames the relay dropped on a full ring:")
+        w("")
+        w(table(["size", "rate"] + hdr + (["relay drops"] if relay else []),
+                udp_rows("loss_pct", 2, True)))
+        w("")
+        w("UDP jitter, ms (lower is better):")
+        w("")
+        w(table(["size", "rate"] + hdr, udp_rows("jitter_ms", 3)))
+        w("")
+        w("UDP received Mbit/s (higher is better):")
+        w("")
+        w(table(["size", "rate"] + hdr, udp_rows("recv_mbit", 2)))
+        w("")
+    pings = sorted({int(num(r["size"])) for r in R.lwk2g
+                    if r["test"] == "ping"})
+    for s in pings:
+        w(f"ping vm1 -> vm2, {s} B, round-trip time in us (lower is "
+          "better):")
+        w("")
+        rows = []
+        for col, name in (("rtt_min_us", "min"), ("rtt_avg_us", "avg"),
+                          ("rtt_max_us", "max"), ("rtt_mdev_us", "mdev"),
+                          ("loss_pct", "loss %")):
+            v = {p: R.lwk2g_at(p, "ping", col, size=s) for p in paths}
+            rows.append([name] + [fmt(v[p]) for p in paths] + [ratio2(v)])
+        w(table(["RTT"] + hdr, rows))
+        w("")
+    if tcp:
+        w("Guest CPU busy during the TCP runs, % of each guest's one vCPU "
+          "(the relay polls a whole core while it runs):")
+        w("")
+        rows = []
+        for st in tcp:
+            for col, g in (("cpu_a_pct", "Linux (a)"),
+                           ("cpu_b_pct", "co-kernel (b)")):
+                v = {p: R.lwk2g_at(p, "tcp", col, streams=st) for p in paths}
+                rows.append([f"{st}", g] + [fmt(v[p]) for p in paths] +
+                            [ratio2(v)])
+        w(table(["streams", "guest"] + hdr, rows))
+        w("")
 
 
 def main(argv):
