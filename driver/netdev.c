@@ -53,8 +53,10 @@ static void xenc_uninit(struct net_device *dev)
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		xenc_queue_set_napi(dev, q, NULL);
 		xenc_rx_queue_exit(&priv->queues[q]);
-		netif_napi_del(&priv->queues[q].napi);
+		__netif_napi_del(&priv->queues[q].napi);
 	}
+	/* One grace period for all the NAPIs, not one each. */
+	synchronize_net();
 	if (rtnl_dereference(priv->xdp_prog))
 		bpf_prog_put(rtnl_dereference(priv->xdp_prog));
 	RCU_INIT_POINTER(priv->xdp_prog, NULL);
@@ -177,8 +179,9 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 err_queues:
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		xenc_rx_queue_exit(&priv->queues[q]);
-		netif_napi_del(&priv->queues[q].napi);
+		__netif_napi_del(&priv->queues[q].napi);
 	}
+	synchronize_net();
 	return err;
 }
 
@@ -278,7 +281,8 @@ struct net_device *xenc_dev_create(struct xenc_shm *shm)
 		rtnl_unlock();
 		xenc_shm_unbind(shm);
 		for (q = 0; q < XENC_MAX_QUEUES; q++)
-			netif_napi_del(&priv->queues[q].napi);
+			__netif_napi_del(&priv->queues[q].napi);
+		synchronize_net();
 		/* The destructor does not run for a device never registered. */
 		free_netdev(dev);
 		xenc_shm_put(shm);

@@ -411,8 +411,10 @@ static void xpeer_uninit(struct net_device *dev)
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		hrtimer_cancel(&xp->q[q].poll_timer);
 		page_pool_destroy(xp->q[q].pool);
-		netif_napi_del(&xp->q[q].napi);
+		__netif_napi_del(&xp->q[q].napi);
 	}
+	/* One grace period for all the NAPIs, not one each. */
+	synchronize_net();
 }
 
 static void xpeer_destructor(struct net_device *dev)
@@ -705,8 +707,9 @@ err_unbind:
 err_free:
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		page_pool_destroy(xp->q[q].pool);
-		netif_napi_del(&xp->q[q].napi);
+		__netif_napi_del(&xp->q[q].napi);
 	}
+	synchronize_net();
 	free_netdev(dev);
 	return err;
 }

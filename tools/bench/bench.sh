@@ -113,7 +113,7 @@ cp "$out"/guest/bench/*.csv "$out/" 2>/dev/null || true
 	sed 's/^/    /' "$out/guest/bench/log/errors.txt" >&2
 }
 echo "guest_run_wall_s,$(($(date +%s) - qemu_t0))" >>"$out/host.csv"
-# LWK-LWK with the co-kernel VMs in a second guest (~5 min quick).
+# LWK-LWK with the co-kernel VMs in a second guest (~3 min quick).
 if [ "${XENC_BENCH_2G:-1}" != 0 ]; then
 	say "two-guest LWK-LWK run, log: $out/guest2g/run.log"
 	rc2=0

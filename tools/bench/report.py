@@ -456,6 +456,9 @@ class Results:
                       .split()]
         self.lwk2g = fix_udp([r for r in load(d, "lwk2g.csv")
                               if r.get("test") in LWK2G_MEASURED])
+        for r in self.lwk2g:
+            r["path_loss_pct"] = str(path_loss(r)) if r["test"] == "udp" \
+                else "nan"
         self.lwk2g_meta = load_kv(d, "lwk2g-meta.csv")
 
     def lwk2g_at(self, path, test, col, **key):
@@ -988,16 +991,20 @@ def lwk2g_section(R, w):
                   if r["test"] == "tcp"})
     if tcp:
         w("TCP vm1 -> vm2, received Mbit/s (higher is better; retransmits "
-          "in brackets):")
+          "in brackets; ``relay drops``: frames the relay dropped on a full "
+          "ring):")
         w("")
         rows = []
+        relay = "relay" in paths
         for st in tcp:
             v = {p: R.lwk2g_at(p, "tcp", "recv_mbit", streams=st)
                  for p in paths}
             rows.append([str(st)] + [
                 f"{fmt(v[p])} ({fmt(R.lwk2g_at(p, 'tcp', 'retrans', streams=st), 0)})"
-                for p in paths] + [ratio2(v)])
-        w(table(["streams"] + hdr, rows))
+                for p in paths] + [ratio2(v)] + ([fmt(R.lwk2g_at(
+                    "relay", "tcp", "relay_drop", streams=st), 0)]
+                    if relay else []))
+        w(table(["streams"] + hdr + (["relay drops"] if relay else []), rows))
         w("")
     keys = sorted({(int(num(r["size"])), int(num(r["rate_mbit"])))
                    for r in R.lwk2g if r["test"] == "udp"},
@@ -1010,15 +1017,23 @@ def lwk2g_section(R, w):
             for s, rt in keys:
                 v = {p: R.lwk2g_at(p, "udp", col, size=s, rate_mbit=rt)
                      for p in paths}
+                cell = {p: fmt(v[p], nd) for p in paths}
+                if drops:
+                    for p in paths:
+                        cell[p] += " (" + fmt(R.lwk2g_at(
+                            p, "udp", "path_loss_pct", size=s,
+                            rate_mbit=rt), nd) + ")"
                 row = [str(s), str(rt) if rt else "max"] + \
-                    [fmt(v[p], nd) for p in paths] + [ratio2(v)]
+                    [cell[p] for p in paths] + [ratio2(v)]
                 if drops and relay:
                     row.append(fmt(R.lwk2g_at("relay", "udp", "relay_drop",
                                               size=s, rate_mbit=rt), 0))
                 rows.append(row)
             return rows
         w("UDP datagram loss, % (lower is better; a run in which no "
-          "datagram arrived counts as 100 %).  ``relay drops`` counts "
+          "datagram arrived counts as 100 %), in brackets the part lost on "
+          "the way, not by vm2's full socket buffer (a CPU-starved "
+          "receiver); the ratio is of the total.  ``relay drops`` counts "
           "frames the relay dropped on a full ring:")
         w("")
         w(table(["size", "rate"] + hdr + (["relay drops"] if relay else []),

@@ -26,7 +26,12 @@ iperf_loop() {
 iperf_loop_ok() {
 	local pre=$1 j ok=0 bad=0
 	for j in "$pre".*.json; do
-		if iperf_ok "$j"; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+		if iperf_ok "$j"; then
+			ok=$((ok + 1))
+		else
+			bad=$((bad + 1))
+			log "$j: $(jq -r '.error // empty' "$j" 2>/dev/null) $(head -c 300 "${j%.json}.err")"
+		fi
 	done
 	log "$pre: $ok runs ok, $bad failed"
 	[ "$ok" -gt 0 ] && [ "$bad" -eq 0 ]
