@@ -61,8 +61,9 @@ CHECK_SHARDS ?= kunit datapath reconfig link phys soak ivshmem kmemleak-off coun
 	hostile faults integrity overload kmemleak-off coalesce qstats docs
 FULL_SHARDS ?= kunit datapath reconfig coalesce counters qstats trace hostile faults link | \
 	integrity overload soak ivshmem phys version docs examples dkms offload xdp bench_smoke
-CHECK_HOSTILE_CASES := prod_fwd_2_31 cons_ahead_of_prod len_0 len_4294967295 \
-	flags_all_bits state_generation_flap heartbeat_frozen ring_resized doorbell_storm
+CHECK_HOSTILE_CASES := prod_fwd_2_31 prod_back_2_31 cons_ahead_of_prod len_0 len_13 \
+	len_65536 len_4294967295 flags_all_bits state_generation_flap heartbeat_frozen \
+	ring_resized doorbell_storm
 ifeq ($(XENC_CHECK_FULL),1)
 GUEST_ENV := XENC_SHARDS="$(FULL_SHARDS)"
 else

@@ -11,8 +11,9 @@
 #include "xenc_skb.h"
 
 /*
- * Hand slots back every few frames, or every quarter ring (16 large
- * frames fill it), so a blocked peer restarts early.
+ * Hand slots back every few frames so a blocked peer restarts early.
+ * Not every quarter ring as well: in a 2-vCPU guest that cost 20-30 % of
+ * TCP 4-stream and UDP 64 KB throughput (more releases, more doorbells).
  */
 #define XENC_RX_RELEASE_BATCH	16
 
@@ -146,8 +147,7 @@ static int xenc_rx(struct xenc_queue *q, int budget)
 				       XENC_FRAME_DATA_VALID));
 		gso += !!(fh.flags & XENC_FRAME_GSO);
 next:
-		if (!(done % XENC_RX_RELEASE_BATCH) ||
-		    q->rx.head - q->rx.pub >= q->rx.slots / 4)
+		if (!(done % XENC_RX_RELEASE_BATCH))
 			xenc_rx_release(q);
 	}
 	xenc_xdp_flush(q, &xb);

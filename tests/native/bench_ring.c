@@ -295,8 +295,8 @@ int main(int argc, char **argv)
 			"frame_bytes,frames,mframes_per_s,ring_gb_per_s,memcpy_gb_per_s,ring_over_memcpy,xcopy_gb_per_s,ring_over_xcopy\n");
 	}
 
-	printf("bench-ring: %u x %u B slots, batch %u, %.1f s per size, ",
-	       SLOTS, SLOT_SIZE, BATCH, secs);
+	printf("bench-ring: %u x %u B slots, batch %u frames or %u slots, %.1f s per size, ",
+	       SLOTS, SLOT_SIZE, BATCH, BATCH_SLOTS, secs);
 	printf("producer cpu %d, consumer cpu %d\n", cpu0, cpu1);
 	printf("%8s %12s %10s %10s %12s %7s %11s %7s\n", "frame B", "frames",
 	       "Mframes/s", "ring GB/s", "memcpy GB/s", "ratio",
