@@ -73,7 +73,7 @@ fi
 err() { echo "$*" >>"$B/log/errors.txt"; log "bench: $*"; }
 
 # ---- ivshmem pairs: device 2i is VM i's Linux end, 2i+1 its co-kernel end.
-pcidev=/sys/bus/pci/devices
+. "$(dirname "${BASH_SOURCE[0]}")/pci.sh"
 # Only ivshmem-plain (no MSI-X BAR1): doorbell devices belong to others.
 mapfile -t IVS < <(for d in "$pcidev"/*; do
 	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1110 ] &&
@@ -81,19 +81,6 @@ mapfile -t IVS < <(for d in "$pcidev"/*; do
 done | sort)
 lend() { echo "${IVS[$((2 * $1))]}"; }
 cend() { echo "${IVS[$((2 * $1 + 1))]}"; }
-netdev_of() { ls "$pcidev/$1/net" 2>/dev/null | head -n 1; }
-driver_of() { basename "$(readlink "$pcidev/$1/driver" 2>/dev/null)" 2>/dev/null; }
-pci_bind() {	# BDF DRIVER
-	echo "$2" >"$pcidev/$1/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
-	[ "$(driver_of "$1")" = "$2" ]
-}
-pci_unbind() {
-	local d
-	d=$(driver_of "$1")
-	[ -n "$d" ] && echo "$1" >"/sys/bus/pci/drivers/$d/unbind"
-	echo >"$pcidev/$1/driver_override"
-}
 
 # ---- paths this guest can run
 avail=(xenc veth)

@@ -49,20 +49,7 @@ full)
 *) echo "lwk2g-guest.sh: unknown XENC_BENCH_MODE '$mode'" >&2; exit 2 ;;
 esac
 
-pcidev=/sys/bus/pci/devices
-driver_of() { basename "$(readlink "$pcidev/$1/driver" 2>/dev/null)" 2>/dev/null; }
-netdev_of() { ls "$pcidev/$1/net" 2>/dev/null | head -n 1; }
-pci_bind() {	# BDF DRIVER
-	echo "$2" >"$pcidev/$1/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
-	[ "$(driver_of "$1")" = "$2" ]
-}
-pci_unbind() {
-	local d
-	d=$(driver_of "$1")
-	[ -n "$d" ] && echo "$1" >"/sys/bus/pci/drivers/$d/unbind"
-	echo >"$pcidev/$1/driver_override"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/pci.sh"
 
 # Both guests: the bench's modules; the ivshmem devices stay unbound until
 # a path binds them (the relay needs them free).
