@@ -52,7 +52,9 @@ quick)
 	TCP_STREAMS="1 4" LAT_SIZES="64" SCALE_VMS="1 2 4" SCALE_UDP_RATE=100
 	;;
 full)
-	T_UDP=10 T_TCP=10 PING_N=200 RR_N=5000
+	# 3 s per UDP point keeps the 1056-point grid near 70 min of guest
+	# time; XENC_BENCH_T_UDP=10 is the paper's iperf3 default (~3.5 h).
+	T_UDP=${XENC_BENCH_T_UDP:-3} T_TCP=10 PING_N=200 RR_N=5000
 	LWK_SIZES="64 128 256 512 1024 1470 4096 8192 16384 32768 65507"
 	LWK_RATES="1 2 4 8 16 32 64 128 256 512 1024 0"
 	LNX_SIZES=$LWK_SIZES LNX_RATES=$LWK_RATES
@@ -288,17 +290,39 @@ cpu_read() {
 	read -r c u n s i w q sq st _ </proc/stat
 	echo "$((u + n + s + q + sq + st)) $((u + n + s + i + w + q + sq + st))"
 }
-cpu_start() { CPU0=$(cpu_read); }
-cpu_stop() { CPU1=$(cpu_read); }
-# cpu_calc BYTES -> "cpu_s,cpu_pct,cpu_s_per_gbit" between start and stop
+# Doorbells both ways over every xenc device in this netns (sent by
+# Linux, received from the peer); read outside the CPU window.  Only the
+# xenc paths have them (DB_ON=1); the others report nan.
+DB_ON=0 DB0=0 DB1=0
+db_read() {
+	local d s=0
+	for d in /sys/class/net/*/xenc; do
+		[ -e "$d" ] || continue
+		d=${d%/xenc}
+		s=$((s + $(ethtool -S "${d##*/}" | awk '$1 ~ /^q[0-9]+_(tx_doorbells_sent|rx_doorbells_sent|doorbells_received):$/ { s += $2 } END { printf "%.0f", s }')))
+	done
+	echo "$s"
+}
+cpu_start() {
+	[ "$DB_ON" = 1 ] && DB0=$(db_read)
+	CPU0=$(cpu_read)
+}
+cpu_stop() {
+	CPU1=$(cpu_read)
+	[ "$DB_ON" = 1 ] && DB1=$(db_read)
+}
+# cpu_calc BYTES -> "cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit"
+# between start and stop
 cpu_calc() {
 	local b0 t0 b1 t1
 	read -r b0 t0 <<<"$CPU0"
 	read -r b1 t1 <<<"$CPU1"
-	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v bytes="$1" 'BEGIN {
+	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v bytes="$1" -v on="$DB_ON" \
+		-v db=$((DB1 - DB0)) 'BEGIN {
 		g = bytes * 8 / 1e9
-		printf "%.2f,%.1f,%s", b / 100, (t ? 100 * b / t : 0),
-			(g > 0 ? sprintf("%.3f", b / 100 / g) : "nan") }'
+		printf "%.2f,%.1f,%s,%s", b / 100, (t ? 100 * b / t : 0),
+			(g > 0 ? sprintf("%.3f", b / 100 / g) : "nan"),
+			(on && g > 0 ? sprintf("%.0f", db / g) : "nan") }'
 }
 
 # rcvbuf_errs NS: UDP datagrams NS's sockets dropped for a full receive
@@ -423,10 +447,10 @@ scale() {
 }
 
 # ---- run
-echo "path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,relay_drop,rcvbuf_drop" >"$B/udp.csv"
-echo "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit" >"$B/tcp.csv"
+echo "path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit,relay_drop,rcvbuf_drop" >"$B/udp.csv"
+echo "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit" >"$B/tcp.csv"
 echo "path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,p99_us,max_us,mdev_us" >"$B/lat.csv"
-echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit" >"$B/scale.csv"
+echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit" >"$B/scale.csv"
 {
 	echo "key,value"
 	echo "mode,$mode"
@@ -456,6 +480,8 @@ for path in "${PATHS[@]}"; do
 	n=$NVM
 	case $path in xenc-ivshmem | relay) [ "$n" -gt "$IVS_VMS" ] && n=$IVS_VMS ;; esac
 	CUR_N=$n
+	DB_ON=0
+	[[ $path == xenc* ]] && DB_ON=1
 	log "bench: === $path ($n VMs)"
 	t0=$(date +%s)
 	if ! path_up "$path" "$n"; then

@@ -47,12 +47,13 @@ PAPER_RATES = [1, 2, 4, 8, 16, 32]
 SCHEMA = {
     "udp.csv": ("path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,"
                 "jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,"
-                "relay_drop,rcvbuf_drop"),
-    "tcp.csv": "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit",
+                "doorbells_per_gbit,relay_drop,rcvbuf_drop"),
+    "tcp.csv": ("path,config,streams,mbit,retrans,cpu_s,cpu_pct,"
+                "cpu_s_per_gbit,doorbells_per_gbit"),
     "lat.csv": ("path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,"
                 "p99_us,max_us,mdev_us"),
     "scale.csv": ("path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,"
-                  "cpu_s_per_gbit"),
+                  "cpu_s_per_gbit,doorbells_per_gbit"),
 }
 TEXT_COLS = {"path", "config", "test", "proto"}
 # The two-guest LWK-LWK run (tools/bench/lwk2g.sh): optional.
@@ -912,6 +913,7 @@ def report(d, out, plotdir):
                 rows.append(row)
         w(table(hdr, rows))
         w("")
+    doorbell_section(R, w)
     if R.lwk2g:
         lwk2g_section(R, w)
     if R.ring:
@@ -951,6 +953,44 @@ def report(d, out, plotdir):
     with open(out, "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
     return 0
+
+
+def doorbell_section(R, w):
+    """Doorbells per Gbit on the xenc paths (the others have none)."""
+    paths = [p for p in R.paths if p.startswith("xenc")]
+    rows = []
+    for cfg in CONFIGS:
+        for st in sorted({int(r["streams"]) for r in R.tcp
+                          if r["config"] == cfg}):
+            rows.append([f"TCP {cfg}, {st} stream{'s' if st > 1 else ''}"] +
+                        [fmt(R.tcp_at(p, cfg, st, "doorbells_per_gbit"), 0)
+                         for p in paths])
+        for s in sorted({int(r["size"]) for r in R.udp
+                         if r["config"] == cfg and int(r["rate_mbit"]) == 0}):
+            rows.append([f"UDP {cfg}, {s} B, unlimited"] +
+                        [fmt(R.udp_at(p, cfg, s, 0, "doorbells_per_gbit"), 0)
+                         for p in paths])
+    for proto in ("tcp", "udp"):
+        for v in sorted({int(r["vms"]) for r in R.scale
+                         if r["proto"] == proto}):
+            rows.append([f"scaling {proto.upper()}, {v} VM"
+                         f"{'s' if v > 1 else ''}"] +
+                        [fmt(R.scale_at(p, v, proto, "doorbells_per_gbit"),
+                             0) for p in paths])
+    if not paths or not rows or all(c == "n/a" for r in rows for c in r[1:]):
+        return
+    w("Doorbells per Gbit")
+    w("==================")
+    w("")
+    w("Doorbells both ways (sent by xenc, and received from the co-kernel "
+      "end) per Gbit received, over every xenc device of the run, from "
+      "``ethtool -S``.  xenc batches with ``xmit_more`` and suppresses "
+      "doorbells with event indices; NAPI keeps them off while it polls.  "
+      "xenc-ivshmem uses ivshmem-plain, which has no interrupts: both ends "
+      "poll, so it sends none.  The relay and veth have no doorbells.")
+    w("")
+    w(table(["case"] + paths, rows))
+    w("")
 
 
 def lwk2g_section(R, w):

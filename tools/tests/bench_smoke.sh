@@ -19,6 +19,10 @@ for p in $paths; do
 	check "bench-smoke-$p-tcp-row" grep -q "^$p,LNX-LWK,1," "$B/tcp.csv"
 	check "bench-smoke-$p-rr-row" grep -q "^$p,LNX-LWK,rr,64," "$B/lat.csv"
 done
+# Doorbells were counted on the doorbell-driven xenc path (issue 8).
+db=$(awk -F, '$1 == "xenc" && $2 == "LNX-LWK" { print $NF; exit }' "$B/tcp.csv" 2>/dev/null)
+[[ " $paths " == *" xenc "* ]] &&
+	check bench-smoke-xenc-doorbells-counted test "${db:-0}" -gt 0
 # The relay really carried the frames: both directions, no fault.
 if [[ " $paths " == *" relay "* ]]; then
 	line=$(grep '^vm=rtap0 ' "$B"/log/relay-*.log | tail -n 1)
@@ -40,3 +44,5 @@ for p in $paths; do
 done
 check bench-smoke-report-ratios grep -q '^Side by side' "$B/results.rst"
 check bench-smoke-report-says-tcg grep -q 'TCG' "$B/results.rst"
+[[ " $paths " == *" xenc "* ]] &&
+	check bench-smoke-report-doorbells grep -q '^Doorbells per Gbit' "$B/results.rst"
