@@ -12,6 +12,7 @@
  */
 #include <linux/idr.h>
 #include <linux/list.h>
+#include <linux/netdevice.h>
 #include <linux/kref.h>
 #include <linux/rtnetlink.h>
 #include <linux/smp.h>
@@ -103,14 +104,14 @@ static void xenc_local_wait_idle(struct xenc_local_end *e)
 }
 
 /*
- * Handlers run with IRQs off, so a grace period waits them out.  Callers
- * hold RTNL: an expedited one keeps device teardown from stalling every
- * other link change (as synchronize_net() does).
+ * Handlers run with IRQs off, so a grace period waits them out.
+ * synchronize_net() expedites it under RTNL, where a slow one would stall
+ * every other link change; the last put may also come without RTNL.
  */
 static void xenc_local_unbind(struct xenc_shm *shm)
 {
 	xenc_local_wait_idle(xenc_local_end_of(shm));
-	synchronize_rcu_expedited();
+	synchronize_net();
 }
 
 static void xenc_local_free(struct kref *ref)
@@ -120,7 +121,7 @@ static void xenc_local_free(struct kref *ref)
 	/* A last kick from either end may still be in flight. */
 	xenc_local_wait_idle(&lr->end[0]);
 	xenc_local_wait_idle(&lr->end[1]);
-	synchronize_rcu_expedited();
+	synchronize_net();
 	ida_free(&xenc_local_ida, lr->id);
 	vfree(lr->mem);
 	kfree(lr);

@@ -4,7 +4,8 @@
  * consumer thread (pinned to two CPUs when there are two), each copying the
  * payload once as the driver does (producer: buffer -> ring, consumer:
  * ring -> buffer), next to single-threaded memcpy bandwidth for the same
- * frame size and to the same two copies with no ring protocol (xcopy),
+ * frame size (in cache, and through memory) and to the same two copies
+ * with no ring protocol (xcopy),
  * measured in the same run.  Both sides busy-poll; doorbells
  * are not part of what is measured.  Never asserts anything.
  *
@@ -18,6 +19,8 @@
 #define SLOT_SIZE	2048
 #define SLOTS		512		/* 1 MiB of slots */
 #define MAX_FRAME	65535
+/* Each of the two buffers of the memory-bandwidth memcpy: beyond any cache. */
+#define BIG		((size_t)256 << 20)
 #define BATCH		16
 /* Or a quarter of the ring: 16 large frames would be the whole ring. */
 #define BATCH_SLOTS	(SLOTS / 4)
@@ -103,12 +106,25 @@ static void *consumer(void *arg)
 	return NULL;
 }
 
+/* Start the consumer, then the producer; seconds until both are done. */
+static double run_pair(void *(*prod)(void *), void *(*cons)(void *),
+		       void *arg)
+{
+	pthread_t pt, ct;
+	double t0 = tst_now();
+
+	pthread_create(&ct, NULL, cons, arg);
+	pthread_create(&pt, NULL, prod, arg);
+	pthread_join(pt, NULL);
+	pthread_join(ct, NULL);
+	return tst_now() - t0;
+}
+
 /* Ring throughput for one frame size: frames per second. */
 static double run_ring(void *ring_mem, u32 size, double secs, u64 *frames)
 {
 	static struct bench b;
-	pthread_t pt, ct;
-	double t0, dt;
+	double dt;
 
 	memset(&b, 0, sizeof(b));
 	xenc_ring_clear_shared(ring_mem);
@@ -119,12 +135,7 @@ static double run_ring(void *ring_mem, u32 size, double secs, u64 *frames)
 	}
 	b.size = size;
 	b.secs = secs;
-	t0 = tst_now();
-	pthread_create(&ct, NULL, consumer, &b);
-	pthread_create(&pt, NULL, producer, &b);
-	pthread_join(pt, NULL);
-	pthread_join(ct, NULL);
-	dt = tst_now() - t0;
+	dt = run_pair(producer, consumer, &b);
 	*frames = b.consumed;
 	return b.consumed / dt;
 }
@@ -213,38 +224,37 @@ static void *xcopy_consumer(void *arg)
 static double run_xcopy(u8 *buf, u32 size, double secs)
 {
 	static struct xcopy x;
-	pthread_t pt, ct;
-	double t0;
+	double dt;
 
 	memset(&x, 0, sizeof(x));
 	x.buf = buf;
 	x.size = size;
 	x.secs = secs;
-	t0 = tst_now();
-	pthread_create(&ct, NULL, xcopy_consumer, &x);
-	pthread_create(&pt, NULL, xcopy_producer, &x);
-	pthread_join(pt, NULL);
-	pthread_join(ct, NULL);
-	return x.consumed / (tst_now() - t0);
+	dt = run_pair(xcopy_producer, xcopy_consumer, &x);
+	return x.consumed / dt;
 }
 
 /*
- * memcpy of the same frames on one thread, into a ring-sized buffer at
- * slot-aligned offsets, so the cache footprint matches the ring's.
+ * memcpy of the same frames on one thread, from @from (@from_len bytes)
+ * into @buf (@total bytes) at slot-aligned offsets.  With the ring-sized
+ * buffer and one hot frame as source, the footprint matches the ring's and
+ * stays in one core's cache; with two buffers far larger than the caches
+ * it is the machine's memory bandwidth, the usual "memcpy bandwidth".
  */
-static double run_memcpy(u8 *buf, u32 size, double secs)
+static double run_memcpy(u8 *buf, u64 total, const u8 *from, u64 from_len,
+			 u32 size, double secs)
 {
 	u32 step = frame_step(size);
-	u64 n = 0, off = 0, total = (u64)SLOTS * SLOT_SIZE;
+	u64 n = 0, off = 0;
 	double t0 = tst_now(), end = t0 + secs;
 
 	pin(cpu0);
 	for (;;) {
 		if (!(n & 255) && tst_now() >= end)
 			break;
-		if (off + size > total)
+		if (off + size > total || off + size > from_len)
 			off = 0;
-		memcpy(buf + off, src, size);
+		memcpy(buf + off, from + (from_len > MAX_FRAME ? off : 0), size);
 		/* Keep the compiler from dropping or merging the copies. */
 		__asm__ volatile("" : : "r"(buf + off) : "memory");
 		off += step;
@@ -261,7 +271,7 @@ int main(int argc, char **argv)
 	struct tst_region rg;
 	cpu_set_t set;
 	FILE *csv = NULL;
-	u8 *cbuf;
+	u8 *cbuf, *big_src, *big_dst;
 	unsigned int i;
 
 	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) >= 2) {
@@ -277,7 +287,9 @@ int main(int argc, char **argv)
 	src = malloc(MAX_FRAME);
 	dst = malloc(MAX_FRAME);
 	cbuf = malloc((size_t)SLOTS * SLOT_SIZE);
-	if (!src || !dst || !cbuf ||
+	big_src = malloc(BIG);
+	big_dst = malloc(BIG);
+	if (!src || !dst || !cbuf || !big_src || !big_dst ||
 	    tst_region_alloc(&rg, XENC_RING_HDR_SIZE + (u64)SLOTS * SLOT_SIZE)) {
 		fprintf(stderr, "bench_ring: out of memory\n");
 		return 1;
@@ -285,6 +297,8 @@ int main(int argc, char **argv)
 	tst_fill(src, MAX_FRAME, 1);
 	memset(dst, 0, MAX_FRAME);
 	memset(cbuf, 0, (size_t)SLOTS * SLOT_SIZE);
+	memset(big_src, 1, BIG);
+	memset(big_dst, 0, BIG);
 	if (csv_path) {
 		csv = fopen(csv_path, "w");
 		if (!csv) {
@@ -292,15 +306,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fprintf(csv,
-			"frame_bytes,frames,mframes_per_s,ring_gb_per_s,memcpy_gb_per_s,ring_over_memcpy,xcopy_gb_per_s,ring_over_xcopy\n");
+			"frame_bytes,frames,mframes_per_s,ring_gb_per_s,memcpy_gb_per_s,ring_over_memcpy,xcopy_gb_per_s,ring_over_xcopy,memcpy_mem_gb_per_s,ring_over_memcpy_mem\n");
 	}
 
 	printf("bench-ring: %u x %u B slots, batch %u frames or %u slots, %.1f s per size, ",
 	       SLOTS, SLOT_SIZE, BATCH, BATCH_SLOTS, secs);
 	printf("producer cpu %d, consumer cpu %d\n", cpu0, cpu1);
-	printf("%8s %12s %10s %10s %12s %7s %11s %7s\n", "frame B", "frames",
-	       "Mframes/s", "ring GB/s", "memcpy GB/s", "ratio",
-	       "xcopy GB/s", "ratio");
+	printf("%8s %12s %10s %10s %12s %7s %11s %7s %11s %7s\n", "frame B",
+	       "frames", "Mframes/s", "ring GB/s", "memcpy GB/s", "ratio",
+	       "xcopy GB/s", "ratio", "mem GB/s", "ratio");
 	/* Warm up caches, page tables and CPU clocks. */
 	{
 		u64 f;
@@ -310,23 +324,30 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 frames;
 		double fps = run_ring(rg.base, sizes[i], secs, &frames);
-		double mfps = run_memcpy(cbuf, sizes[i], secs);
+		double mfps = run_memcpy(cbuf, (u64)SLOTS * SLOT_SIZE, src,
+					 MAX_FRAME, sizes[i], secs);
+		double bfps = run_memcpy(big_dst, BIG, big_src, BIG, sizes[i],
+					 secs);
 		double xfps = run_xcopy(cbuf, sizes[i], secs);
 		double rg_gbs = fps * sizes[i] / 1e9;
 		double mc_gbs = mfps * sizes[i] / 1e9;
+		double bg_gbs = bfps * sizes[i] / 1e9;
 		double xc_gbs = xfps * sizes[i] / 1e9;
 
-		printf("%8u %12llu %10.3f %10.2f %12.2f %7.2f %11.2f %7.2f\n",
+		printf("%8u %12llu %10.3f %10.2f %12.2f %7.2f %11.2f %7.2f %11.2f %7.2f\n",
 		       sizes[i], (unsigned long long)frames, fps / 1e6, rg_gbs,
-		       mc_gbs, rg_gbs / mc_gbs, xc_gbs, rg_gbs / xc_gbs);
+		       mc_gbs, rg_gbs / mc_gbs, xc_gbs, rg_gbs / xc_gbs,
+		       bg_gbs, rg_gbs / bg_gbs);
 		if (csv)
-			fprintf(csv, "%u,%llu,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+			fprintf(csv, "%u,%llu,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
 				sizes[i], (unsigned long long)frames, fps / 1e6,
 				rg_gbs, mc_gbs, rg_gbs / mc_gbs, xc_gbs,
-				rg_gbs / xc_gbs);
+				rg_gbs / xc_gbs, bg_gbs, rg_gbs / bg_gbs);
 	}
 	if (csv)
 		fclose(csv);
 	tst_region_free(&rg);
+	free(big_src);
+	free(big_dst);
 	return 0;
 }
