@@ -57,8 +57,8 @@ include tools/bench/bench.mk
 # leaks so far and stops kmemleak: the operational suites after it run
 # 40 % faster per exec.  make check-full (XENC_CHECK_FULL=1) runs every
 # suite at full length.  Each suite's header names its knobs.
-CHECK_SHARDS ?= kunit datapath reconfig link phys soak ivshmem kmemleak-off counters | \
-	hostile faults integrity overload kmemleak-off coalesce qstats docs
+CHECK_SHARDS ?= kunit datapath reconfig link phys soak ivshmem kmemleak-off counters \
+	bench_smoke | hostile faults integrity overload xdp kmemleak-off coalesce qstats docs
 FULL_SHARDS ?= kunit datapath reconfig coalesce counters qstats trace hostile faults link | \
 	integrity overload soak ivshmem phys version docs examples dkms offload xdp bench_smoke
 CHECK_HOSTILE_CASES := prod_fwd_2_31 prod_back_2_31 cons_ahead_of_prod len_0 len_13 \
