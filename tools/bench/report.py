@@ -206,7 +206,8 @@ def plot(d, pngdir):
     ring = load(d, "ring.csv")
     os.makedirs(pngdir, exist_ok=True)
     # libgd's png: palette images, a tenth of pngcairo's bytes.
-    script = ["set terminal png size 900,640 font 'DejaVuSans,8'",
+    term = "set terminal png size 900,{h} font 'DejaVuSans,8'"
+    script = [term.format(h=640),
               "set grid", "set key outside bottom center horizontal",
               "set datafile missing 'nan'"]
     made = []
@@ -245,6 +246,8 @@ def plot(d, pngdir):
                 ("bw", 4, "received (Mbit/s)", True)):
             f = f"udp-{metric}-{cfg}.png"
             made.append(f)
+            # Full mode's 11 sizes: keep each panel readable.
+            script.append(term.format(h=max(640, 220 * rws)))
             script.append(f"set output '{pngdir}/{f}'")
             script.append(f"set multiplot layout {rws},{cols} title "
                           f"\"UDP {metric}, case {cfg} (iperf3, TCG: "
@@ -266,6 +269,7 @@ def plot(d, pngdir):
             script.append("unset multiplot")
             script.append("set key")
             script.append("unset logscale")
+            script.append(term.format(h=640))
 
     # Fig 12: TCP bandwidth per case, clustered per path.
     if tcp:
@@ -376,20 +380,24 @@ def plot(d, pngdir):
     # Native ring micro-benchmark against memcpy.
     if ring:
         block("ring", [f"{r['frame_bytes']} {r['ring_gb_per_s']} "
-                       f"{r['memcpy_gb_per_s']} {r.get('xcopy_gb_per_s', 0)}"
+                       f"{r['memcpy_gb_per_s']} {r.get('xcopy_gb_per_s', 0)} "
+                       f"{r.get('memcpy_mem_gb_per_s', 'nan')}"
                        for r in ring])
         f = "ring.png"
         made.append(f)
         script += [f"set output '{pngdir}/{f}'",
                    "set title 'Ring core, native: producer and consumer "
                    "threads vs memcpy and the protocol-free handover'",
+                   "set logscale y",
                    "set xlabel 'frame bytes'", "set ylabel 'GB/s'",
                    "set logscale x",
                    "plot $ring using 1:2 with linespoints lw 2 title 'ring', "
                    "$ring using 1:3 with linespoints lw 2 title "
-                   "'memcpy (1 thread)', "
+                   "'memcpy in cache (1 thread)', "
                    "$ring using 1:4 with linespoints lw 2 title "
-                   "'xcopy (2 threads, no protocol)'",
+                   "'xcopy (2 threads, no protocol)', "
+                   "$ring using 1:5 with linespoints lw 2 title "
+                   "'memcpy through memory (1 thread)'",
                    "unset logscale"]
     gp = os.path.join(pngdir, "plots.gp")
     with open(gp, "w") as f:
