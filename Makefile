@@ -24,8 +24,9 @@ KDIR ?= $(shell $(GUEST)/kdir.sh 2>/dev/null)
 DEB_KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
 
 .PHONY: all modules deps kernel check demo clean native-test bench-ring \
-	lint build-6.1 cokernel-freestanding guest-test checkpatch sparse \
-	kunit-only ivshmem-doorbell-check campaign soak check-full
+	build-6.1 cokernel-freestanding guest-test guest-test-run checkpatch \
+	sparse twoguest-test twoguest-test-run ivshmem-doorbell-check campaign \
+	soak check-full
 
 all: modules
 

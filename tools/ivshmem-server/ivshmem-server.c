@@ -16,7 +16,8 @@
  * The others then get the new client's ID VECTORS times with its eventfds,
  * and, when it disconnects, its ID once without a descriptor.
  *
- * IDs are the lowest free ones, so two guests that restart keep 0 and 1.
+ * IDs are handed out in turn, never the one a peer has just left: QEMU 7.2
+ * writes a returning peer's eventfds into the array it freed for the old.
  * Runs in the foreground until SIGINT/SIGTERM; -v logs events to stderr.
  */
 #define _GNU_SOURCE

@@ -14,7 +14,7 @@ sync_init
 
 COK=$TOPO_NET.2 LNX=$TOPO_NET.1
 NC_BYTES=2M
-# XENC_2G_VXLAN=0: without the two-node VXLAN part (make check).
+# XENC_2G_VXLAN=0: without the two-node VXLAN part (make check runs it).
 vxlan=${XENC_2G_VXLAN:-1}
 
 # Guest b: present the co-kernel VM, then serve until the run ends (or
