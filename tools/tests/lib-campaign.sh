@@ -70,13 +70,6 @@ per_queue() {
 # meminfo KEY: a /proc/meminfo value in KiB.
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 
-# snmp NETNS PROTO FIELD: one counter of /proc/net/snmp in a namespace.
-snmp() {
-	ip netns exec "$1" cat /proc/net/snmp | awk -v p="$2:" -v f="$3" '
-		$1 == p && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
-		$1 == p && h { print $(col[f]); exit }'
-}
-
 # check_eq NAME GOT WANT: PASS if the numbers are equal, else say both.
 check_eq() {
 	if [ "$2" -eq "$3" ] 2>/dev/null; then pass "$1"; else fail "$1" "got $2, want $3"; fi

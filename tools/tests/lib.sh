@@ -53,6 +53,12 @@ nscarrier() { ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null | g
 
 # One ethtool -S counter of a device (in the current namespace).
 stat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2 }'; }
+# snmp NETNS PROTO FIELD: one counter of /proc/net/snmp in a namespace.
+snmp() {
+	ip netns exec "$1" cat /proc/net/snmp | awk -v p="$2:" -v f="$3" '
+		$1 == p && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
+		$1 == p && h { print $(col[f]); exit }'
+}
 # Sum of one per-queue counter over all queues.
 qstat() { ethtool -S "$1" | awk -v k="_$2:" 'index($1, k) && $1 ~ /^q[0-9]+_/ { s += $2 } END { printf "%.0f\n", s }'; }
 # The counters ip -s link shows: link_stat NS DEV rx|tx packets|bytes|dropped

@@ -7,11 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 feature() { ethtool -k "$1" | grep -qx "$2: $3"; }
-snmp() {
-	ip netns exec "$1" awk -v p="$2:" -v f="$3" '
-		$1 == p && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
-		$1 == p { print $c }' /proc/net/snmp
-}
 # tcp NAME CLIENT-NS SERVER-IP [iperf3 args]: a short TCP run that moved data.
 tcp() {
 	local name=$1 ns=$2 ip=$3 j=$OUT/offload-$1.json

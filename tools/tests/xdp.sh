@@ -10,11 +10,6 @@
 obj=$OUT/xdp_prog.o
 redirect_ifindex=4242	# REDIRECT_IFINDEX in xdp_prog.c
 
-snmp() {
-	ip netns exec "$1" awk -v p="$2:" -v f="$3" '
-		$1 == p && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
-		$1 == p { print $c }' /proc/net/snmp
-}
 attach() { ip -force link set dev xenc0 xdp obj "$obj" sec "$1"; }
 attached() { ip link show dev xenc0 | grep -q 'prog/xdp'; }
 feature() { ethtool -k xenc0 | grep -qx "$1: $2"; }
