@@ -11,9 +11,9 @@
  * that always runs on other cores.
  */
 #include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
-#include <linux/kref.h>
 #include <linux/rtnetlink.h>
 #include <linux/smp.h>
 #include <linux/vmalloc.h>
