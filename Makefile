@@ -65,10 +65,12 @@ FULL_SHARDS ?= kunit datapath reconfig coalesce counters qstats trace hostile fa
 CHECK_HOSTILE_CASES := prod_fwd_2_31 prod_back_2_31 cons_ahead_of_prod len_0 len_13 \
 	len_65536 len_4294967295 flags_all_bits state_generation_flap heartbeat_frozen \
 	ring_resized doorbell_storm
+# A suite still running after SUITE_TIMEOUT seconds fails and is stopped.
+SUITE_TIMEOUT ?= 900
 ifeq ($(XENC_CHECK_FULL),1)
-GUEST_ENV := XENC_SHARDS="$(FULL_SHARDS)"
+GUEST_ENV := XENC_SHARDS="$(FULL_SHARDS)" XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT)
 else
-GUEST_ENV := XENC_SHARDS="$(CHECK_SHARDS)" \
+GUEST_ENV := XENC_SHARDS="$(CHECK_SHARDS)" XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT) \
 	XENC_UDP_CASES="1M/64 8M/1400 16M/65000" XENC_CHANNEL_STEPS="up-1 up-4 down-1" \
 	XENC_STORM=6 XENC_HOSTILE_CASES="$(CHECK_HOSTILE_CASES)"
 endif

@@ -22,6 +22,33 @@ kmemleak_off() {
 	touch /run/xenc-kmemleak-off
 }
 
+# XENC_SUITE_TIMEOUT (seconds, 0 = none): a suite that hangs fails alone,
+# with what it was waiting on, and the suites after it still run.
+limit=${XENC_SUITE_TIMEOUT:-0}
+hung() {
+	local t=$1 p c
+	echo "FAIL $t-finished: still running after $limit s, stopped; see $t-hung.txt" \
+		>>"$RESULTS"
+	{
+		ps -eo pid,stat,etime,wchan:24,args
+		# Where each user process sleeps in the kernel.
+		for p in /proc/[0-9]*; do
+			c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+			[ -n "$c" ] || continue
+			echo "== ${p#/proc/} $c"
+			cat "$p/stack" 2>/dev/null
+		done
+		ip -s -d link
+		for d in /sys/class/net/xenc*; do
+			[ -e "$d" ] && ethtool -S "${d##*/}"
+		done
+		dmesg | tail -n 50
+	} >"$OUT/$t-hung.txt" 2>&1
+	# Blocked kernel tasks' stacks, to the console log.
+	{ echo w >/proc/sysrq-trigger; } 2>/dev/null
+	(. "$here/lib.sh"; topo_down) >/dev/null 2>&1
+}
+
 for t in ${XENC_TESTS:-kunit datapath reconfig coalesce counters qstats trace hostile faults integrity overload soak link ivshmem phys version docs examples dkms offload xdp bench_smoke}; do
 	if [ "$t" = kmemleak-off ]; then
 		kmemleak_off
@@ -29,7 +56,11 @@ for t in ${XENC_TESTS:-kunit datapath reconfig coalesce counters qstats trace ho
 	fi
 	echo "=== $t"
 	t0=$(date +%s)
-	bash "$here/$t.sh"
-	echo "$t $(($(date +%s) - t0))" >>"$OUT/timings.txt"
+	timeout -k 10 "$limit" bash "$here/$t.sh"
+	rc=$? el=$(($(date +%s) - t0))
+	if [ "$limit" -gt 0 ] && [ "$el" -ge "$limit" ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; }; then
+		hung "$t"
+	fi
+	echo "$t $el" >>"$OUT/timings.txt"
 done
 ! grep -q '^FAIL' "$RESULTS"

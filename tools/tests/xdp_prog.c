@@ -5,9 +5,10 @@
  * kernel's UAPI headers and libbpf's helper headers (libbpf-dev):
  *   clang -O2 -target bpf -I/usr/include/$(gcc -dumpmachine) -c xdp_prog.c
  *
- * Each acts on IPv4 ICMP echo requests and on UDP to port 5201 (iperf3's
- * data) and passes everything else, so ARP and the iperf3 control
- * connection keep working while a test runs.
+ * Each acts on IPv4 ICMP echo requests and on UDP data to port 5201 and
+ * passes everything else, so ARP and the iperf3 control connection keep
+ * working while a test runs.  iperf3 opens a UDP stream with a 4-byte
+ * datagram each way: those pass too, or the flood would never start.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -31,6 +32,8 @@ struct icmphdr {
 /* The redirect target: xdp.sh creates it with "ip link add ... index". */
 #define REDIRECT_IFINDEX	4242
 #define TEST_UDP_PORT		5201
+/* iperf3's UDP data: its own header alone is 12 bytes or more. */
+#define TEST_UDP_MIN_LEN	(8 + 12)
 /* Echo requests to this address get answered by xdp_tx itself. */
 #define REFLECT_IP		0x0a090063	/* 10.9.0.99 */
 
@@ -57,7 +60,8 @@ classify(struct xdp_md *ctx, struct ethhdr **eth, struct iphdr **ip)
 	    ic->type == ICMP_ECHO)
 		return K_ECHO;
 	if (i->protocol == IPPROTO_UDP && (void *)(u + 1) <= end &&
-	    u->dest == bpf_htons(TEST_UDP_PORT))
+	    u->dest == bpf_htons(TEST_UDP_PORT) &&
+	    bpf_ntohs(u->len) >= TEST_UDP_MIN_LEN)
 		return K_UDP_TEST;
 	return K_OTHER;
 }
