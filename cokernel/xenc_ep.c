@@ -344,12 +344,18 @@ static bool ep_q_ok(const struct xenc_ep *ep, u32 q)
 	return ep->state == XENC_PEER_READY && q < ep->layout.num_queues;
 }
 
-/* Reserve a frame in queue q's ring to Linux; copy the payload into sp. */
+/*
+ * Reserve a frame in queue q's ring to Linux; copy the payload into sp.
+ * A queue the current layout does not have will not get room by waiting:
+ * XENC_NOQUEUE tells the caller to drop (or requeue) the frame.
+ */
 int xenc_ep_send(struct xenc_ep *ep, u32 q, const struct xenc_frame_hdr *fh,
 		 struct xenc_span *sp)
 {
-	if (!ep_q_ok(ep, q) || ep->quiescing)
+	if (ep->state != XENC_PEER_READY || ep->quiescing)
 		return XENC_FULL;
+	if (q >= ep->layout.num_queues)
+		return XENC_NOQUEUE;
 	return xenc_ring_put(&ep->q[q].tx, fh, sp);
 }
 

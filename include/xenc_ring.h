@@ -15,6 +15,7 @@
 #define XENC_EMPTY	1	/* nothing to consume */
 #define XENC_FULL	2	/* not enough free slots now */
 #define XENC_TOOBIG	3	/* frame can never fit this ring */
+#define XENC_NOQUEUE	4	/* xenc_ep: no such queue in this layout */
 
 /* Where a frame's payload lives: one piece, or two if it wraps. */
 struct xenc_span {

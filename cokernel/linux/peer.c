@@ -286,6 +286,11 @@ static netdev_tx_t xpeer_xmit(struct sk_buff *skb, struct net_device *dev)
 		read_unlock(&xp->lock);
 		return NETDEV_TX_BUSY;
 	}
+	/*
+	 * XENC_NOQUEUE: queued before the layout lost this queue, and no NAPI
+	 * serves it any more.  Stopping it would hold the skb (and a TCP
+	 * sender's retransmissions of it) forever: drop it instead.
+	 */
 	rc = xenc_ep_send(&xp->ep, qi, &fh, &sp);
 	if (rc == XENC_FULL && xenc_ep_connected(&xp->ep)) {
 		netif_tx_stop_queue(txq);

@@ -460,6 +460,8 @@ static void fz_ep(struct in *in)
 			rc = xenc_ep_send_buf(ep, q, scratch, k);
 			FZ_ASSERT(rc == XENC_OK || rc == XENC_FULL ||
 				  rc == XENC_TOOBIG ||
+				  (rc == XENC_NOQUEUE &&
+				   q >= ep->layout.num_queues) ||
 				  (q < XENC_MAX_QUEUES && rc < 0 &&
 				   -rc == ep->q[q].tx.fault));
 			xenc_ep_flush(ep, q);

@@ -276,8 +276,8 @@ static void handshake(void)
 	xenc_ep_recv_done(&l.ep, 0, &fh);
 	xenc_ep_recv_flush(&l.ep, 0);
 	TST_CHECK(xenc_ep_tx_wait(&l.ep, 0, 256));
-	/* Frames on a queue that does not exist are refused. */
-	TST_EQ(xenc_ep_send_buf(&l.ep, 1, lk_a, 100), XENC_FULL);
+	/* Frames on a queue that does not exist are refused for good. */
+	TST_EQ(xenc_ep_send_buf(&l.ep, 1, lk_a, 100), XENC_NOQUEUE);
 	TST_EQ(xenc_ep_recv(&l.ep, 1, &fh, &sp), XENC_EMPTY);
 	TST_EQ(l.ep.fault, 0);
 	TST_EQ(l.h.fault, 0);
@@ -511,7 +511,7 @@ static void multi_queue(void)
 		TST_EQ(l.kicks[q], kicks + 1);
 		TST_CHECK(!link_p2l_recv(&l, q, 64, q));
 	}
-	TST_EQ(xenc_ep_send_buf(&l.ep, 4, lk_a, 64), XENC_FULL);
+	TST_EQ(xenc_ep_send_buf(&l.ep, 4, lk_a, 64), XENC_NOQUEUE);
 	link_free(&l);
 
 	/* Without MQ on either side only one queue may be offered. */

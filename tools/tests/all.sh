@@ -42,6 +42,10 @@ hung() {
 		for d in /sys/class/net/xenc*; do
 			[ -e "$d" ] && ethtool -S "${d##*/}"
 		done
+		# Ring indices, queue states, handshake: both ends.
+		for d in /sys/kernel/debug/xenc*/*/state; do
+			[ -e "$d" ] && echo "== $d" && cat "$d"
+		done
 		dmesg | tail -n 50
 	} >"$OUT/$t-hung.txt" 2>&1
 	# Blocked kernel tasks' stacks, to the console log.

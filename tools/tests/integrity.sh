@@ -66,8 +66,19 @@ while [ "$step" -lt "$steps" ] && sending; do
 done
 check integrity-senders-outlived-disturbances sending
 touch /tmp/integrity.stop
-wait "$s1" "$s2"
-wait "$r1" "$r2"
+# A transfer stalled for good would hold these forever: the senders stop
+# within one payload, so 120 s means a connection that no longer moves.
+ended() {
+	local p
+	for p in "$s1" "$s2" "$r1" "$r2"; do
+		! kill -0 "$p" 2>/dev/null || return 1
+	done
+}
+if ! check integrity-transfer-finished fast_wait 120 ended; then
+	path_report
+	pkill -x nc
+fi
+wait "$s1" "$s2" "$r1" "$r2"
 log "disturbances: $resizes resizes, $channels channel changes, $reconnects reconnects, $failed failed"
 check integrity-disturbances-applied test "$failed" -eq 0 -a "$step" -eq "$steps"
 check integrity-reconnect-during-transfer test "$reconnects" -ge 1

@@ -78,3 +78,27 @@ check_eq() {
 # Traffic generators yield to the test's own commands: on a one-CPU guest
 # a few unlimited flows otherwise starve every check for minutes.
 bg() { nice -n 10 "$@"; }
+
+# path_report: where the bridge path lnx <-> xenc0 <-> cok0 stands, for a
+# transfer that stopped moving: sockets, both ends' counters, the rings,
+# and whether a fresh ping still crosses.
+path_report() {
+	local ns
+	for ns in lnx cok0; do
+		echo "== $ns"
+		ip netns exec "$ns" ss -tin
+		ip -n "$ns" -s -s link show dev eth0
+		tc -n "$ns" -s qdisc show dev eth0
+		ip netns exec "$ns" nstat -as | tr -s ' ' | paste -sd' '
+	done
+	echo "== xenc0"
+	ip -s -s link show dev xenc0
+	tc -s qdisc show dev xenc0
+	cat "$(dbg_state xenc0)"
+	ethtool -S xenc0 | grep -v ': 0$'
+	bridge fdb show br br0 | grep -v permanent
+	echo "== ping both ways"
+	ip netns exec cok0 ping -c 2 -W 1 10.9.0.1
+	ip netns exec lnx ping -c 2 -W 1 10.9.0.2
+	ip netns exec cok0 ss -tin
+}
