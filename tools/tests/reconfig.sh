@@ -4,7 +4,8 @@
 # The iperf3 streams send what a FIFO feeds them (-F) and end when it is
 # closed, right after the last change: a timed test would either end too
 # early or, under a loaded TCG guest where one resize can take seconds,
-# overrun and be cut off by the iperf3 server.
+# overrun and be cut off by the iperf3 server.  The peer's streams back
+# (iperf3 -R) run until interrupted, and must all still move then.
 . "$(dirname "$0")/lib.sh"
 
 topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
@@ -12,6 +13,7 @@ topo_up 1 || fail topo-up "bridge with xenc0 did not come up"
 # (the default is a pair per CPU, and pairs share the region).
 ethtool -L xenc0 combined 1
 ip netns exec cok0 iperf3 -s -D >/dev/null
+ip netns exec cok0 iperf3 -s -p 5202 -D >/dev/null
 sleep 0.3
 
 # rings: "RX TX" current sizes.
@@ -62,7 +64,13 @@ stream() {
 	cat /dev/zero >/tmp/stream.fifo &
 	feed=$!
 }
-endstream() { kill $feed; wait $feed 2>/dev/null; wait $ipf; }
+# A stream stalled for good fails its iperf_ok check, not the suite.
+endstream() {
+	kill $feed
+	wait $feed 2>/dev/null
+	wait_for 60 bash -c "! kill -0 $ipf" || kill $ipf
+	wait $ipf
+}
 stream reconfig-tcp -b 100M
 wait_for 30 peer_took 1000
 
@@ -136,7 +144,16 @@ spread() {
 	done
 	[ $n -ge 2 ]
 }
+peer_backlog_empty() {
+	tc -n cok0 -s -j qdisc show dev eth0 |
+		jq -e '[.[] | select(.root == true) | .backlog] | add == 0'
+}
 stream channels-tcp -P 8 -b 12M
+# And the other way, unpaced, so that the peer always has frames waiting
+# in its qdisc through each change, on queues the next layout may lack.
+ip netns exec lnx iperf3 -c 10.9.0.2 -p 5202 -R -P 8 -b 0 -t 3600 -J \
+	>"$OUT/channels-tcp-r.json" 2>"$OUT/channels-tcp-r.err" &
+ipr=$!
 ok=1 live=0
 # XENC_CHANNEL_STEPS: the walk (make check: 1 -> 4 -> 1).
 steps=${XENC_CHANNEL_STEPS:-up-1 up-2 up-4 down-2 down-1}
@@ -165,6 +182,16 @@ check channels-changes-applied test $ok -eq 1
 check channels-all-under-iperf3-stream test $live -eq "$(wc -w <<<"$steps")"
 endstream
 check channels-tcp-survives iperf_ok "$OUT/channels-tcp.json"
+kill -INT $ipr
+wait_for 30 bash -c "! kill -0 $ipr" || kill $ipr
+wait $ipr
+# Each of the peer's streams still moved data over the last 2 s.
+check channels-tcp-reverse-survives jq -e '.intervals | length > 2 and
+	([.[-3:-1][].streams] | transpose | map(map(.bytes) | add > 0) | all)' \
+	"$OUT/channels-tcp-r.json"
+# Acks the peer queued on a queue the last step removed must not stay
+# there: a frame held on a queue nothing serves holds its socket too.
+check channels-peer-queues-drained wait_for 10 peer_backlog_empty
 check channels-no-carrier-flap test "$(cat /sys/class/net/xenc0/carrier_changes)" -eq "$flaps0"
 check channels-refuse-too-many bash -c "! ethtool -L xenc0 combined 17 2>/dev/null"
 
