@@ -31,3 +31,19 @@ void xenc_set_xps(struct net_device *dev, u32 nq)
 	free_cpumask_var(mask);
 }
 EXPORT_SYMBOL_GPL(xenc_set_xps);
+
+/*
+ * A frame's skb is freed as soon as it is copied into the ring, so TCP's
+ * ooo_okay ("none of this socket's skbs left in the host") says nothing of
+ * its frames still in the ring.  Moving the flow to another queue then lets
+ * the other end's NAPI for that queue, on another CPU, overtake them: the
+ * receiver sees reordering and the sender retransmits.  A socket keeps the
+ * queue XPS gave it first; new flows still follow their CPU.
+ */
+u16 xenc_pick_tx(struct net_device *dev, struct sk_buff *skb,
+		 struct net_device *sb_dev, u32 nq)
+{
+	skb->ooo_okay = 0;
+	return netdev_pick_tx(dev, skb, sb_dev) % max(nq, 1u);
+}
+EXPORT_SYMBOL_GPL(xenc_pick_tx);

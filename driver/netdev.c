@@ -92,11 +92,18 @@ static void xenc_destructor(struct net_device *dev)
 		xenc_shm_put(priv->shm);
 }
 
+static u16 xenc_select_queue(struct net_device *dev, struct sk_buff *skb,
+			     struct net_device *sb_dev)
+{
+	return xenc_pick_tx(dev, skb, sb_dev, dev->real_num_tx_queues);
+}
+
 static const struct net_device_ops xenc_netdev_ops = {
 	.ndo_uninit		= xenc_uninit,
 	.ndo_open		= xenc_open,
 	.ndo_stop		= xenc_stop,
 	.ndo_start_xmit		= xenc_start_xmit,
+	.ndo_select_queue	= xenc_select_queue,
 	.ndo_get_stats64	= xenc_get_stats64,
 	.ndo_change_mtu		= xenc_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,

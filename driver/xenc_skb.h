@@ -51,5 +51,7 @@ struct sk_buff *xenc_rx_skb_page(struct page_pool *pp, struct page *page,
 
 /* Queue affinity (affinity.c). */
 void xenc_set_xps(struct net_device *dev, u32 nq);
+u16 xenc_pick_tx(struct net_device *dev, struct sk_buff *skb,
+		 struct net_device *sb_dev, u32 nq);
 
 #endif /* XENC_SKB_H */

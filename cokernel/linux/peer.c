@@ -342,10 +342,7 @@ static netdev_features_t xpeer_features_check(struct sk_buff *skb,
 static u16 xpeer_select_queue(struct net_device *dev, struct sk_buff *skb,
 			      struct net_device *sb_dev)
 {
-	struct xpeer *xp = netdev_priv(dev);
-	u32 nq = max(xpeer_nq(xp), 1u);
-
-	return netdev_pick_tx(dev, skb, sb_dev) % nq;
+	return xenc_pick_tx(dev, skb, sb_dev, xpeer_nq(netdev_priv(dev)));
 }
 
 static int xpeer_open(struct net_device *dev)
