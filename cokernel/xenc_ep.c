@@ -377,6 +377,19 @@ void xenc_ep_flush(struct xenc_ep *ep, u32 q)
 		ep_kick(ep, ep->q[q].vector);
 }
 
+/*
+ * Re-read how far Linux has taken q's frames; true if it took them all.
+ * Call it where xenc_ep_send() may be called.
+ */
+bool xenc_ep_tx_reclaim(struct xenc_ep *ep, u32 q)
+{
+	u32 free_slots;
+
+	return ep_q_ok(ep, q) &&
+	       xenc_ring_free(&ep->q[q].tx, &free_slots) == XENC_OK &&
+	       free_slots == ep->q[q].tx.slots;
+}
+
 /* Ask for a kick when @want slots are free; true if they already are. */
 bool xenc_ep_tx_wait(struct xenc_ep *ep, u32 q, u32 want)
 {

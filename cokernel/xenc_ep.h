@@ -78,6 +78,7 @@ int xenc_ep_send(struct xenc_ep *ep, u32 q, const struct xenc_frame_hdr *fh,
 int xenc_ep_send_buf(struct xenc_ep *ep, u32 q, const void *frame, u32 len);
 void xenc_ep_flush(struct xenc_ep *ep, u32 q);
 bool xenc_ep_tx_wait(struct xenc_ep *ep, u32 q, u32 want);
+bool xenc_ep_tx_reclaim(struct xenc_ep *ep, u32 q);
 
 int xenc_ep_recv(struct xenc_ep *ep, u32 q, struct xenc_frame_hdr *fh,
 		 struct xenc_span *sp);

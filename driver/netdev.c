@@ -95,7 +95,12 @@ static void xenc_destructor(struct net_device *dev)
 static u16 xenc_select_queue(struct net_device *dev, struct sk_buff *skb,
 			     struct net_device *sb_dev)
 {
-	return xenc_pick_tx(dev, skb, sb_dev, dev->real_num_tx_queues);
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 nq = dev->real_num_tx_queues;
+	int q = xenc_flow_queue(skb, nq);
+
+	return xenc_pick_tx(dev, skb, sb_dev, nq,
+			    q >= 0 && xenc_tx_ring_busy(&priv->queues[q].tx));
 }
 
 static const struct net_device_ops xenc_netdev_ops = {

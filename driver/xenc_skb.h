@@ -51,7 +51,9 @@ struct sk_buff *xenc_rx_skb_page(struct page_pool *pp, struct page *page,
 
 /* Queue affinity (affinity.c). */
 void xenc_set_xps(struct net_device *dev, u32 nq);
+int xenc_flow_queue(const struct sk_buff *skb, u32 nq);
+bool xenc_tx_ring_busy(const struct xenc_ring *r);
 u16 xenc_pick_tx(struct net_device *dev, struct sk_buff *skb,
-		 struct net_device *sb_dev, u32 nq);
+		 struct net_device *sb_dev, u32 nq, bool busy);
 
 #endif /* XENC_SKB_H */

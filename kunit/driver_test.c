@@ -662,6 +662,35 @@ static void dt_counters_tx(struct kunit *test)
 		 fault_may);
 }
 
+/* Take every frame queue 0 holds; NAPI's reclaim then sees it drained. */
+static bool dt_q0_drained(struct dt_ctx *c)
+{
+	struct xenc_queue *q = &((struct xenc_priv *)netdev_priv(c->dev))->queues[0];
+	struct xenc_frame_hdr fh;
+	struct xenc_span sp;
+
+	while (xenc_ep_recv(&c->ep, 0, &fh, &sp) == XENC_OK)
+		xenc_ep_recv_done(&c->ep, 0, &fh);
+	xenc_ep_recv_flush(&c->ep, 0);
+	local_bh_disable();
+	napi_schedule(&q->napi);
+	local_bh_enable();
+	return !xenc_tx_ring_busy(&q->tx);
+}
+
+/* A queue holds its flows while the peer has frames of it (affinity.c). */
+static void dt_tx_busy(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	struct xenc_queue *q = &((struct xenc_priv *)netdev_priv(c->dev))->queues[0];
+
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_q0_drained));
+	KUNIT_ASSERT_EQ(test, NETDEV_TX_OK, dt_xmit_direct(c, 500));
+	KUNIT_EXPECT_TRUE(test, xenc_tx_ring_busy(&q->tx));
+	KUNIT_EXPECT_TRUE(test, dt_peer_get(c, 500, 0));
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, dt_q0_drained));
+}
+
 static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_xmit_sizes),
 	KUNIT_CASE_SLOW(dt_poll_budget),
@@ -671,6 +700,7 @@ static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_peer_polling),
 	KUNIT_CASE_SLOW(dt_tx_offload),
 	KUNIT_CASE_SLOW(dt_rx_offload),
+	KUNIT_CASE_SLOW(dt_tx_busy),
 	{}
 };
 

@@ -201,6 +201,8 @@ static int xpeer_poll(struct napi_struct *napi, int budget)
 	    !READ_ONCE(xp->hold_data) &&
 	    xenc_ep_tx_wait(&xp->ep, pq->index, xp->ep.q[pq->index].tx.slots / 4))
 		netif_tx_wake_queue(txq);
+	/* Fresh consumer index: flows may leave a drained queue. */
+	xenc_ep_tx_reclaim(&xp->ep, pq->index);
 	read_unlock(&xp->lock);
 	__netif_tx_unlock(txq);
 
@@ -342,7 +344,12 @@ static netdev_features_t xpeer_features_check(struct sk_buff *skb,
 static u16 xpeer_select_queue(struct net_device *dev, struct sk_buff *skb,
 			      struct net_device *sb_dev)
 {
-	return xenc_pick_tx(dev, skb, sb_dev, xpeer_nq(netdev_priv(dev)));
+	struct xpeer *xp = netdev_priv(dev);
+	u32 nq = xpeer_nq(xp);
+	int q = xenc_flow_queue(skb, nq);
+
+	return xenc_pick_tx(dev, skb, sb_dev, nq,
+			    q >= 0 && xenc_tx_ring_busy(&xp->ep.q[q].tx));
 }
 
 static int xpeer_open(struct net_device *dev)

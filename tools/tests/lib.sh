@@ -48,6 +48,12 @@ wait_for() {
 	done
 }
 
+# reap SECS PID: let a process end on its own for SECS, then kill it; wait.
+reap() {
+	wait_for "$1" bash -c "! kill -0 $2" || kill "$2"
+	wait "$2"
+}
+
 carrier() { local c; read -r c <"/sys/class/net/$1/carrier" 2>/dev/null && [ "$c" = "${2:-1}" ]; }
 nscarrier() { ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null | grep -qx "${3:-1}"; }
 

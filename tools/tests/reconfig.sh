@@ -68,8 +68,7 @@ stream() {
 endstream() {
 	kill $feed
 	wait $feed 2>/dev/null
-	wait_for 60 bash -c "! kill -0 $ipf" || kill $ipf
-	wait $ipf
+	reap 60 $ipf
 }
 stream reconfig-tcp -b 100M
 wait_for 30 peer_took 1000
@@ -183,8 +182,7 @@ check channels-all-under-iperf3-stream test $live -eq "$(wc -w <<<"$steps")"
 endstream
 check channels-tcp-survives iperf_ok "$OUT/channels-tcp.json"
 kill -INT $ipr
-wait_for 30 bash -c "! kill -0 $ipr" || kill $ipr
-wait $ipr
+reap 30 $ipr
 # Each of the peer's streams still moved data over the last 2 s.
 check channels-tcp-reverse-survives jq -e '.intervals | length > 2 and
 	([.[-3:-1][].streams] | transpose | map(map(.bytes) | add > 0) | all)' \
