@@ -133,17 +133,22 @@ fi
 # peer, completed the handshake); each cycle must take xenc's carrier
 # down and up exactly once.  ping retries every 50 ms until the deadline:
 # a new ping per second would make the wait, not the handshake, the cost.
+# The loop runs inside vm2's namespace (one exec per try, not two), and
+# the stream is paced: frames are in flight at every detach either way,
+# and a saturated TCG guest would make each exec, not the cycle, the cost.
 detaches=${XENC_2G_DETACHES:-100}
 knob=$(b bash -c 'ls -d /sys/kernel/debug/xenc_peer/*/attached | head -n 1')
 c0=$(stat "$dev" link_connects) d0=$(stat "$dev" link_disconnects)
 ch0=$(cat "/sys/class/net/$dev/carrier_changes")
 ep_exec vm2 iperf3 -s -D -p 5210 >/dev/null
 nap 0.5
-ip netns exec vm1 iperf3 -c "$COK" -p 5210 -t 3600 >/dev/null 2>&1 &
+ip netns exec vm1 iperf3 -c "$COK" -p 5210 -t 3600 -b 20M >/dev/null 2>&1 &
 ipid=$!
 t0=${EPOCHREALTIME/./}
-check "2g-detach-$detaches-peer-loop" b -t 1800 bash -c "
-	up() { ip netns exec vm2 ping -c 1 -i 0.05 -w 5 $LNX >/dev/null 2>&1; }
+check "2g-detach-$detaches-peer-loop" b -t 1800 ip netns exec vm2 bash -c "
+	# ip netns exec mounted a fresh /sys over debugfs.
+	mount -t debugfs none /sys/kernel/debug || exit 1
+	up() { ping -c 1 -i 0.05 -w 5 $LNX >/dev/null 2>&1; }
 	for ((i = 0; i < $detaches; i++)); do
 		echo 0 >$knob
 		echo 1 >$knob
