@@ -135,7 +135,7 @@ wait "${clients[@]}" 2>/dev/null
 topo_down
 
 # --- create/destroy cycles, in every state: down, up, mid-handshake, connected ---
-# Every other round goes as one "ip link del group": one
+# Every other pair of rounds goes by one "ip link del group": one
 # unregister_netdevice_many() for all of its devices and their peers,
 # the path a netns teardown takes, instead of one per device.
 log "create/destroy cycles"
