@@ -148,7 +148,8 @@ t0=$(now_ms)
 errs=0 done_=0
 while [ "$done_" -lt "$cycles" ]; do
 	n=$((cycles - done_ < round ? cycles - done_ : round))
-	grouped=$((done_ / round / 2 % 2))
+	r=$((done_ / round))
+	grouped=$((r / 2 % 2))
 	: >"$batch"
 	for ((i = 0; i < n; i++)); do
 		echo "link add xc$i group $((grouped * 77)) type xenc" >>"$batch"
@@ -156,7 +157,7 @@ while [ "$done_" -lt "$cycles" ]; do
 	done
 	ip -force -b "$batch" 2>>/tmp/cycles.err || true
 	# Some reach the connected state, some are still mid-handshake.
-	[ $((done_ / round % 2)) -eq 1 ] && fast_wait 5 carrier_is xc1 1
+	[ $((r % 2)) -eq 1 ] && fast_wait 5 carrier_is xc1 1
 	: >"$batch"
 	if [ "$grouped" = 1 ]; then
 		echo "link del group 77" >>"$batch"
