@@ -8,6 +8,7 @@
 #   make bench-ring native ring micro-benchmark
 #   make campaign   the long hostile/fault/load campaign (security.rst)
 #   make soak       the soak alone, SOAK_SECS (default 1800) long
+#   make smp-check  the racing suites again on two vCPUs (~35 min)
 #   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
@@ -26,7 +27,7 @@ DEB_KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
 .PHONY: all modules deps kernel check demo clean native-test bench-ring \
 	build-6.1 cokernel-freestanding guest-test guest-test-run checkpatch \
 	sparse twoguest-test twoguest-test-run ivshmem-doorbell-check campaign \
-	soak check-full
+	soak check-full smp-check
 
 all: modules
 
@@ -65,14 +66,15 @@ FULL_SHARDS ?= kunit datapath reconfig coalesce counters qstats trace hostile fa
 CHECK_HOSTILE_CASES := prod_fwd_2_31 prod_back_2_31 cons_ahead_of_prod len_0 len_13 \
 	len_65536 len_4294967295 flags_all_bits state_generation_flap heartbeat_frozen \
 	ring_resized doorbell_storm
+CHECK_KNOBS := XENC_UDP_CASES="1M/64 8M/1400 16M/65000" XENC_STORM=6 \
+	XENC_HOSTILE_CASES="$(CHECK_HOSTILE_CASES)"
 # A suite still running after SUITE_TIMEOUT seconds fails and is stopped.
 SUITE_TIMEOUT ?= 900
 ifeq ($(XENC_CHECK_FULL),1)
 GUEST_ENV := XENC_SHARDS="$(FULL_SHARDS)" XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT)
 else
 GUEST_ENV := XENC_SHARDS="$(CHECK_SHARDS)" XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT) \
-	XENC_UDP_CASES="1M/64 8M/1400 16M/65000" XENC_CHANNEL_STEPS="up-1 up-4 down-1" \
-	XENC_STORM=6 XENC_HOSTILE_CASES="$(CHECK_HOSTILE_CASES)"
+	$(CHECK_KNOBS) XENC_CHANNEL_STEPS="up-1 up-4 down-1"
 endif
 
 # The -run targets skip the builds (make check builds everything first).
@@ -95,6 +97,17 @@ campaign: modules
 soak: modules
 	@XENC_TESTS=soak XENC_SOAK_SECS=$(SOAK_SECS) XENC_GUEST_TIMEOUT=$$(($(SOAK_SECS) + 1800)) \
 	OUTDIR=$(BUILD)/soak $(TOP)/tools/tests/guest-check.sh $(BUILD)/soak.txt
+
+# make check's guests have one CPU.  These suites race xmit, NAPI, timers,
+# reconfiguration and teardown; here they run on two vCPUs with the APIC,
+# in make check's lengths but with every channel step (two queues on two
+# CPUs is where XPS gives each CPU its own queue).
+SMP_TESTS ?= kunit datapath reconfig integrity hostile faults overload xdp link \
+	coalesce soak
+smp-check: modules bench-tools ivshmem-server
+	@XENC_GUEST_ACPI_IRQ=1 XENC_TESTS="$(SMP_TESTS)" XENC_GUEST_TIMEOUT=5400 \
+	XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT) $(CHECK_KNOBS) OUTDIR=$(BUILD)/smp \
+	$(TOP)/tools/tests/guest-check.sh $(BUILD)/smp.txt
 
 # Two guests: Linux + xenc and a co-kernel over ivshmem; two VXLAN nodes.
 .PHONY: twoguest-test twoguest-test-run guest-test-run

@@ -33,7 +33,7 @@ udp() {
 	sleep 0.5
 	tx1=$(link_stat "" xenc0 tx packets) ptx1=$(link_stat cok0 eth0 tx packets)
 	rx1=$(link_stat "" xenc0 rx packets) prx1=$(link_stat cok0 eth0 rx packets)
-	check "udp-$rate-$len-no-loss" udp_ok "$j"
+	check "udp-$rate-$len-no-loss" udp_ok "$j" cok0
 	check "udp-$rate-$len-counters-agree" test $((tx1 - tx0)) -eq $((prx1 - prx0)) -a \
 		$((ptx1 - ptx0)) -eq $((rx1 - rx0)) -a $((tx1 - tx0)) -gt 0
 }
@@ -54,7 +54,7 @@ ip netns exec cok0 iperf3 -c 10.9.0.3 -t 3 -J >"$j" 2>"$j.err"
 check iperf3-tcp-cok0-cok1 iperf_ok "$j"
 j=$OUT/udp-lwk.json
 ip netns exec cok0 iperf3 -c 10.9.0.3 -u -b 8M -l 65000 -t 2 -J >"$j" 2>"$j.err"
-check udp-64k-cok0-cok1-no-loss udp_ok "$j"
+check udp-64k-cok0-cok1-no-loss udp_ok "$j" cok1
 
 # ethtool -i / -S: identity and per-queue counters that moved.
 check ethtool-i-driver bash -c "ethtool -i xenc0 | grep -qx 'driver: xenc'"

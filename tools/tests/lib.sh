@@ -139,10 +139,16 @@ iperf_ok() {
 	jq -e '(.error | not) and
 		((.end.sum_received.bytes // .end.sum.bytes // 0) > 0)' "$1" >/dev/null
 }
-# udp_ok FILE: an iperf3 -J UDP run that lost no datagram.
+# udp_ok FILE [NS]: an iperf3 -J UDP run that lost no datagram.  If one
+# was lost, say how many and where the receiver's netns NS dropped them.
 udp_ok() {
 	jq -e '(.error | not) and .end.sum.packets > 0 and
-		.end.sum.lost_packets == 0' "$1" >/dev/null
+		.end.sum.lost_packets == 0' "$1" >/dev/null && return
+	jq -r '"lost \(.end.sum.lost_packets) of \(.end.sum.packets)"' "$1" 2>/dev/null
+	[ -n "${2:-}" ] && ip netns exec "$2" awk '
+		/^Ip: [0-9]/ { print "ReasmFails", $17 }
+		/^Udp: [0-9]/ { print "RcvbufErrors", $6, "InErrors", $4 }' /proc/net/snmp
+	return 1
 }
 
 # Bridge br0 with a Linux-hosted VM (netns lnx, 10.9.0.1) and one co-kernel
