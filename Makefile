@@ -8,7 +8,7 @@
 #   make bench-ring native ring micro-benchmark
 #   make campaign   the long hostile/fault/load campaign (security.rst)
 #   make soak       the soak alone, SOAK_SECS (default 1800) long
-#   make smp-check  the racing suites again on two vCPUs (~35 min)
+#   make smp-check  the racing suites again on two vCPUs (~25 min)
 #   make bench      the paper's experiments, xenc vs the relay vs veth
 # Everything installs what it needs (tools/deps.sh) and caches the kernel
 # outside the checkout (XENC_CACHE, default /var/cache/xenc).
@@ -101,9 +101,10 @@ soak: modules
 # make check's guests have one CPU.  These suites race xmit, NAPI, timers,
 # reconfiguration and teardown; here they run on two vCPUs with the APIC,
 # in make check's lengths but with every channel step (two queues on two
-# CPUs is where XPS gives each CPU its own queue).
-SMP_TESTS ?= kunit datapath reconfig integrity hostile faults overload xdp link \
-	coalesce soak
+# CPUs is where XPS gives each CPU its own queue).  Not overload: its
+# unpaced flood overloads the peer-to-Linux path only where sender and
+# receiver share one CPU; on two, the receiver kept up (nothing to count).
+SMP_TESTS ?= kunit datapath reconfig integrity hostile faults xdp link coalesce soak
 smp-check: modules bench-tools ivshmem-server
 	@XENC_GUEST_ACPI_IRQ=1 XENC_TESTS="$(SMP_TESTS)" XENC_GUEST_TIMEOUT=5400 \
 	XENC_SUITE_TIMEOUT=$(SUITE_TIMEOUT) $(CHECK_KNOBS) OUTDIR=$(BUILD)/smp \
