@@ -25,7 +25,8 @@
 # Smoke mode relaxes both (1 ms polls, a relay that sleeps 200 us when
 # idle): on one debug vCPU, busy pollers starve everything else, and the
 # smoke only proves that the harness works.
-# Writes udp.csv, tcp.csv, lat.csv, scale.csv, meta.csv and logs there.
+# Writes udp.csv, tcp.csv, lat.csv, scale.csv, paired.csv, meta.csv and
+# logs there.
 set -uo pipefail
 . "$(dirname "$0")/../tests/lib.sh"
 
@@ -44,12 +45,14 @@ smoke)
 	LWK_SIZES="" LWK_RATES=""
 	LNX_SIZES="1470" LNX_RATES="8"
 	TCP_STREAMS="1" LAT_SIZES="64" SCALE_VMS="" SCALE_UDP_RATE=""
+	PAIR_ROUNDS=1 PAIR_TESTS="tcp1 rr64" PAIR_CFGS="LNX-LWK"
 	;;
 quick)
 	T_UDP=2 T_TCP=3 PING_N=50 RR_N=500
 	LWK_SIZES="64 1470 8192 65507" LWK_RATES="1 8 32 256 0"
 	LNX_SIZES="1470 65507" LNX_RATES="8 32 0"
 	TCP_STREAMS="1 4" LAT_SIZES="64" SCALE_VMS="1 2 4" SCALE_UDP_RATE=100
+	PAIR_ROUNDS=5 PAIR_TESTS="tcp1 tcp4 rr64" PAIR_CFGS="LNX-LWK LWK"
 	;;
 full)
 	# 3 s per UDP point keeps the 1056-point grid near 70 min of guest
@@ -60,6 +63,7 @@ full)
 	LNX_SIZES=$LWK_SIZES LNX_RATES=$LWK_RATES
 	TCP_STREAMS="1 2 4 8" LAT_SIZES="64 1024 8192" SCALE_VMS="1 2 4"
 	SCALE_UDP_RATE=100
+	PAIR_ROUNDS=9 PAIR_TESTS="tcp1 tcp4 rr64" PAIR_CFGS="LNX-LWK LWK"
 	;;
 *) echo "guest.sh: unknown XENC_BENCH_MODE '$mode'" >&2; exit 2 ;;
 esac
@@ -245,7 +249,8 @@ path_down() {
 		wait "$RELAY_PID" 2>/dev/null
 		RELAY_PID=
 	fi
-	for d in /sys/class/net/xenc[0-9]* /sys/class/net/vc[0-9]*; do
+	for d in /sys/class/net/xenc[0-9]* /sys/class/net/vc[0-9]* \
+		/sys/class/net/vo[0-9]*; do
 		[ -e "$d" ] && ip link del "${d##*/}"
 	done
 	for d in "${IVS[@]}"; do
@@ -446,7 +451,77 @@ scale() {
 	echo "$path,$n,udp,$SCALE_UDP_RATE,$mbit,$loss,$(cpu_calc "$bytes")" >>"$B/scale.csv"
 }
 
+# ---- paired: xenc and veth VMs on one bridge at once, measured in turn
+# (the order flips every round), so host load that drifts over the run,
+# which the per-path blocks above meet minutes apart, hits both alike.
+# The report's TCP and latency targets use the medians of these rounds.
+# veth VM i is netns vok$i (10.9.0.(20+i)); xenc VM i is cok$i as above.
+pair_one() {
+	local path=$1 cfg=$2 t=$3 r=$4 ns=cok0 ip=10.9.0.1 j v= out
+	[ "$path" = veth ] && ns=vok0
+	if [ "$cfg" = LWK ]; then
+		ip=10.9.0.3
+		[ "$path" = veth ] && ip=10.9.0.21
+	fi
+	j=$B/log/pair-$path-$cfg-$t-$r
+	case $t in
+	tcp*)
+		ip netns exec "$ns" iperf3 -c "$ip" -P "${t#tcp}" -t "$T_TCP" -J \
+			>"$j.json" 2>"$j.err"
+		v=$(jq -er '.end.sum_received.bits_per_second / 1e6' "$j.json" 2>/dev/null)
+		;;
+	rr*)
+		out=$(ip netns exec "$ns" "$bin/xenc-rr" -c "$ip" -p 7007 -n "$RR_N" \
+			-l "${t#rr}" -t 500 2>&1)
+		echo "$out" >"$j.txt"
+		[[ $out =~ p50_us=([0-9.]+) ]] && v=${BASH_REMATCH[1]}
+		;;
+	esac
+	if [ -z "$v" ]; then
+		err "paired $t $cfg $path round $r: no result"
+		v=nan
+	fi
+	echo "$r,$t,$cfg,$path,$v" >>"$B/paired.csv"
+}
+
+paired() {
+	local n=1 i r t cfg p order
+	[[ $PAIR_CFGS == *LWK* ]] && n=2
+	log "bench: === paired xenc/veth, $PAIR_ROUNDS rounds"
+	path_up xenc "$n" || return 1
+	for ((i = 0; i < n; i++)); do
+		ip netns add "vok$i"
+		ip netns exec "vok$i" sysctl -qw $V6OFF
+		ip link add "vo$i" type veth peer name eth0 netns "vok$i" || return 1
+		ip link set "vo$i" master br0 up
+		ip -n "vok$i" -b - <<-EOF
+		link set lo up
+		addr add 10.9.0.$((i + 20))/24 dev eth0
+		link set eth0 up
+		EOF
+	done
+	if [ "$n" -ge 2 ]; then
+		spawn ip netns exec vok1 iperf3 -s -p 5201
+		spawn ip netns exec vok1 "$bin/xenc-rr" -s -p 7007
+		sleep 0.5
+		wait_for 30 ip netns exec vok0 ping -c 1 -W 1 10.9.0.21 || return 1
+	fi
+	wait_for 30 ip netns exec vok0 ping -c 1 -W 1 10.9.0.1 || return 1
+	for ((r = 1; r <= PAIR_ROUNDS; r++)); do
+		order="xenc veth"
+		((r % 2)) || order="veth xenc"
+		for t in $PAIR_TESTS; do
+			for cfg in $PAIR_CFGS; do
+				for p in $order; do
+					pair_one "$p" "$cfg" "$t" "$r"
+				done
+			done
+		done
+	done
+}
+
 # ---- run
+echo "round,test,config,path,value" >"$B/paired.csv"
 echo "path,config,size,rate_mbit,sent_mbit,recv_mbit,loss_pct,jitter_ms,packets,lost,cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit,relay_drop,rcvbuf_drop" >"$B/udp.csv"
 echo "path,config,streams,mbit,retrans,cpu_s,cpu_pct,cpu_s_per_gbit,doorbells_per_gbit" >"$B/tcp.csv"
 echo "path,config,test,size,count,loss_pct,min_us,avg_us,p50_us,p99_us,max_us,mdev_us" >"$B/lat.csv"
@@ -466,6 +541,7 @@ echo "path,vms,proto,rate_mbit,agg_mbit,loss_pct,cpu_s,cpu_pct,cpu_s_per_gbit,do
 	echo "t_tcp,$T_TCP"
 	echo "ping_n,$PING_N"
 	echo "rr_n,$RR_N"
+	echo "pair_rounds,$PAIR_ROUNDS"
 	echo "relay_args,${RELAY_ARGS:-none}"
 	echo "xenc_poll_us,${POLL_US:-default}"
 	echo "date,$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -513,6 +589,10 @@ for path in "${PATHS[@]}"; do
 	path_down
 	log "bench: $path done in $(($(date +%s) - t0)) s"
 done
+if [[ " ${PATHS[*]} " == *" xenc "* && " ${PATHS[*]} " == *" veth "* ]]; then
+	paired || err "paired: topology did not come up"
+	path_down
+fi
 # The host compares this with QEMU's wall time: a mis-calibrated guest
 # clock (seen on loaded TCG hosts) would scale every rate it measures.
 echo "guest_uptime_end,$(cut -d' ' -f1 /proc/uptime)" >>"$B/meta.csv"

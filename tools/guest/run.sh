@@ -17,6 +17,7 @@
 #   XENC_KMEMLEAK=0 (skip the final kmemleak scans, ~12 s on debug),
 #   XENC_GUEST_ACPI (kernel options, default "acpi=noirq nolapic"; see below).
 #   XENC_GUEST_ACPI_IRQ=1 (boot without acpi=noirq: APIC, SMP and MSI).
+#   XENC_GUEST_CPU (QEMU -cpu model, default max).
 # Builds the kernel first if it is not cached (build-kernel.sh).
 #
 # Exit: the script's rc if the run was clean; 1 if the kernel log has a
@@ -103,7 +104,7 @@ cmdline+=" init=$here/init.sh reboot=t panic=-1 softlockup_panic=0"
 	ignore_boot+=('soft lockup - CPU#[0-9]+ stuck for [0-9]+s! \[(swapper|migration)/')
 # shellcheck disable=SC2054 # commas are QEMU option syntax
 qemu=(
-	qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem"
+	qemu-system-x86_64 -accel tcg -cpu "${XENC_GUEST_CPU:-max}" -smp "$smp" -m "$mem"
 	-nographic -no-reboot -nic none
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline"
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap

@@ -19,6 +19,11 @@ for p in $paths; do
 	check "bench-smoke-$p-tcp-row" grep -q "^$p,LNX-LWK,1," "$B/tcp.csv"
 	check "bench-smoke-$p-rr-row" grep -q "^$p,LNX-LWK,rr,64," "$B/lat.csv"
 done
+# The paired round ran both paths (xenc and veth VMs on one bridge).
+for p in xenc veth; do
+	[[ " $paths " == *" $p "* ]] &&
+		check "bench-smoke-paired-$p-tcp" grep -q "^1,tcp1,LNX-LWK,$p,[0-9]" "$B/paired.csv"
+done
 # Doorbells were counted on the doorbell-driven xenc path (issue 8).
 db=$(awk -F, '$1 == "xenc" && $2 == "LNX-LWK" { print $NF; exit }' "$B/tcp.csv" 2>/dev/null)
 [[ " $paths " == *" xenc "* ]] &&
@@ -43,6 +48,7 @@ for p in $paths; do
 	check "bench-smoke-report-$p-column" grep -q "  $p  " "$B/results.rst"
 done
 check bench-smoke-report-ratios grep -q '^Side by side' "$B/results.rst"
+check bench-smoke-report-paired grep -q '^Paired rounds' "$B/results.rst"
 check bench-smoke-report-says-tcg grep -q 'TCG' "$B/results.rst"
 [[ " $paths " == *" xenc "* ]] &&
 	check bench-smoke-report-doorbells grep -q '^Doorbells per Gbit' "$B/results.rst"
