@@ -52,7 +52,8 @@ quick)
 	LWK_SIZES="64 1470 8192 65507" LWK_RATES="1 8 32 256 0"
 	LNX_SIZES="1470 65507" LNX_RATES="8 32 0"
 	TCP_STREAMS="1 4" LAT_SIZES="64" SCALE_VMS="1 2 4" SCALE_UDP_RATE=100
-	PAIR_ROUNDS=5 PAIR_TESTS="tcp1 tcp4 rr64" PAIR_CFGS="LNX-LWK LWK"
+	PAIR_ROUNDS=5 PAIR_TESTS="tcp1 tcp4 rr64 jit1470 jit65507"
+	PAIR_CFGS="LNX-LWK LWK"
 	;;
 full)
 	# 3 s per UDP point keeps the 1056-point grid near 70 min of guest
@@ -63,7 +64,8 @@ full)
 	LNX_SIZES=$LWK_SIZES LNX_RATES=$LWK_RATES
 	TCP_STREAMS="1 2 4 8" LAT_SIZES="64 1024 8192" SCALE_VMS="1 2 4"
 	SCALE_UDP_RATE=100
-	PAIR_ROUNDS=9 PAIR_TESTS="tcp1 tcp4 rr64" PAIR_CFGS="LNX-LWK LWK"
+	PAIR_ROUNDS=9 PAIR_TESTS="tcp1 tcp4 rr64 jit1470 jit65507"
+	PAIR_CFGS="LNX-LWK LWK"
 	;;
 *) echo "guest.sh: unknown XENC_BENCH_MODE '$mode'" >&2; exit 2 ;;
 esac
@@ -469,6 +471,13 @@ pair_one() {
 		ip netns exec "$ns" iperf3 -c "$ip" -P "${t#tcp}" -t "$T_TCP" -J \
 			>"$j.json" 2>"$j.err"
 		v=$(jq -er '.end.sum_received.bits_per_second / 1e6' "$j.json" 2>/dev/null)
+		;;
+	jit*)
+		# Interarrival jitter of SIZE-byte datagrams at 32 Mbit/s.
+		ip netns exec "$ns" iperf3 -c "$ip" -u -l "${t#jit}" -b 32M \
+			-t "$T_UDP" -J >"$j.json" 2>"$j.err"
+		v=$(jq -er 'select(.end.sum_received.packets > 0) |
+			.end.sum_received.jitter_ms' "$j.json" 2>/dev/null)
 		;;
 	rr*)
 		out=$(ip netns exec "$ns" "$bin/xenc-rr" -c "$ip" -p 7007 -n "$RR_N" \
