@@ -115,29 +115,41 @@ PIDS=()
 spawn() { "$@" >/dev/null 2>&1 & PIDS+=($!); }
 V6OFF="net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
 
+# ns_add NS: a netns without IPv6.  ns_addr NS ADDR: its lo and eth0 up,
+# eth0 at ADDR/24.  veth_port NS PORT: NS's eth0 is a veth whose other
+# end PORT is on br0.
+ns_add() {
+	ip netns add "$1"
+	ip netns exec "$1" sysctl -qw $V6OFF
+}
+ns_addr() {
+	ip -n "$1" -b - <<-EOF
+	link set lo up
+	addr add $2/24 dev eth0
+	link set eth0 up
+	EOF
+}
+veth_port() {
+	ip -b - <<-EOF
+	link add $2 type veth peer name eth0 netns $1
+	link set $2 master br0 up
+	EOF
+}
+
 base_up() {
 	sysctl -qw $V6OFF
-	ip netns add lnx
-	ip netns exec lnx sysctl -qw $V6OFF
+	ns_add lnx
 	ip -b - <<-EOF
 	link add br0 type bridge
 	link set br0 up
-	link add veth-lnx type veth peer name eth0 netns lnx
-	link set veth-lnx master br0 up
 	EOF
-	ip -n lnx -b - <<-EOF
-	link set lo up
-	addr add 10.9.0.1/24 dev eth0
-	link set eth0 up
-	EOF
+	veth_port lnx veth-lnx
+	ns_addr lnx 10.9.0.1
 }
 
 # vm_ns I: co-kernel VM I's netns.  vm_up I [DEV]: DEV (in the root
 # netns) becomes its eth0, addressed and up; without DEV, eth0 is there.
-vm_ns() {
-	ip netns add "cok$1"
-	ip netns exec "cok$1" sysctl -qw $V6OFF
-}
+vm_ns() { ns_add "cok$1"; }
 vm_up() {
 	local i=$1 dev=${2:-}
 	[ -e "/run/netns/cok$i" ] || vm_ns "$i"
@@ -145,11 +157,7 @@ vm_up() {
 		ip link set "$dev" netns "cok$i" || return 1
 		ip -n "cok$i" link set "$dev" name eth0
 	fi
-	ip -n "cok$i" -b - <<-EOF
-	link set lo up
-	addr add 10.9.0.$((i + 2))/24 dev eth0
-	link set eth0 up
-	EOF
+	ns_addr "cok$i" "10.9.0.$((i + 2))"
 }
 
 # The test peer's new NIC: the xvm* device that was not there before.
@@ -198,8 +206,7 @@ path_up() {
 	veth)
 		for ((i = 0; i < n; i++)); do
 			vm_ns "$i"
-			ip link add "vc$i" type veth peer name eth0 netns "cok$i" || return 1
-			ip link set "vc$i" master br0 up
+			veth_port "cok$i" "vc$i" || return 1
 			vm_up "$i"
 		done
 		;;
@@ -456,7 +463,8 @@ scale() {
 # ---- paired: xenc and veth VMs on one bridge at once, measured in turn
 # (the order flips every round), so host load that drifts over the run,
 # which the per-path blocks above meet minutes apart, hits both alike.
-# The report's TCP and latency targets use the medians of these rounds.
+# The report's targets against veth (TCP, latency, jitter) use the
+# medians of these rounds.
 # veth VM i is netns vok$i (10.9.0.(20+i)); xenc VM i is cok$i as above.
 pair_one() {
 	local path=$1 cfg=$2 t=$3 r=$4 ns=cok0 ip=10.9.0.1 j v= out
@@ -499,15 +507,9 @@ paired() {
 	log "bench: === paired xenc/veth, $PAIR_ROUNDS rounds"
 	path_up xenc "$n" || return 1
 	for ((i = 0; i < n; i++)); do
-		ip netns add "vok$i"
-		ip netns exec "vok$i" sysctl -qw $V6OFF
-		ip link add "vo$i" type veth peer name eth0 netns "vok$i" || return 1
-		ip link set "vo$i" master br0 up
-		ip -n "vok$i" -b - <<-EOF
-		link set lo up
-		addr add 10.9.0.$((i + 20))/24 dev eth0
-		link set eth0 up
-		EOF
+		ns_add "vok$i"
+		veth_port "vok$i" "vo$i" || return 1
+		ns_addr "vok$i" "10.9.0.$((i + 20))"
 	done
 	if [ "$n" -ge 2 ]; then
 		spawn ip netns exec vok1 iperf3 -s -p 5201

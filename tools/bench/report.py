@@ -1085,10 +1085,10 @@ def paired_section(R, w):
             if not p:
                 continue
             x, v, rs = p
+            nd = 3 if unit == "ms" else 1
             rows.append([name.format(cfg=cfg), unit, better, str(len(rs)),
-                fmt(x, 3 if unit == "ms" else 1),
-                fmt(v, 3 if unit == "ms" else 1), f"{median(rs):.2f}",
-                f"{rs[0]:.2f}-{rs[-1]:.2f}"])
+                         fmt(x, nd), fmt(v, nd), f"{median(rs):.2f}",
+                         f"{rs[0]:.2f}-{rs[-1]:.2f}"])
     if not rows:
         return
     w("Paired rounds: xenc against veth")
