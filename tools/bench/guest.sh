@@ -22,6 +22,8 @@
 #      XENC_BENCH_POLL_US    poll period of both polled ends (test peer's
 #                       peer_poll_us, xenc's rx-usecs); default: theirs
 #      XENC_BENCH_RELAY_ARGS extra xenc-relay options (e.g. "-i 200")
+#      XENC_BENCH_PAIR_ROUNDS, _PAIR_TESTS, _PAIR_CFGS override the mode's
+#                       paired rounds; XENC_BENCH_PAIRED_ONLY=1 runs only them
 # Smoke mode relaxes both (1 ms polls, a relay that sleeps 200 us when
 # idle): on one debug vCPU, busy pollers starve everything else, and the
 # smoke only proves that the harness works.
@@ -52,7 +54,7 @@ quick)
 	LWK_SIZES="64 1470 8192 65507" LWK_RATES="1 8 32 256 0"
 	LNX_SIZES="1470 65507" LNX_RATES="8 32 0"
 	TCP_STREAMS="1 4" LAT_SIZES="64" SCALE_VMS="1 2 4" SCALE_UDP_RATE=100
-	PAIR_ROUNDS=5 PAIR_TESTS="tcp1 tcp4 rr64 jit1470 jit65507"
+	PAIR_ROUNDS=7 PAIR_TESTS="tcp1 tcp4 rr64 jit1470 jit65507"
 	PAIR_CFGS="LNX-LWK LWK"
 	;;
 full)
@@ -69,6 +71,9 @@ full)
 	;;
 *) echo "guest.sh: unknown XENC_BENCH_MODE '$mode'" >&2; exit 2 ;;
 esac
+PAIR_ROUNDS=${XENC_BENCH_PAIR_ROUNDS:-$PAIR_ROUNDS}
+PAIR_TESTS=${XENC_BENCH_PAIR_TESTS:-$PAIR_TESTS}
+PAIR_CFGS=${XENC_BENCH_PAIR_CFGS:-$PAIR_CFGS}
 NVM=2
 [ -n "$SCALE_VMS" ] && NVM=4
 POLL_US=${XENC_BENCH_POLL_US:-} RELAY_ARGS=${XENC_BENCH_RELAY_ARGS:-}
@@ -563,7 +568,8 @@ bench_load || { err "cannot load $mod/xenc.ko, xenc_peer.ko"; exit 1; }
 	echo "peer_poll_us,$(cat /sys/module/xenc_peer/parameters/peer_poll_us)" >>"$B/meta.csv"
 path_down
 
-for path in "${PATHS[@]}"; do
+[ "${XENC_BENCH_PAIRED_ONLY:-0}" = 1 ] && PER_PATH=() || PER_PATH=("${PATHS[@]}")
+for path in "${PER_PATH[@]}"; do
 	n=$NVM
 	case $path in xenc-ivshmem | relay) [ "$n" -gt "$IVS_VMS" ] && n=$IVS_VMS ;; esac
 	CUR_N=$n
