@@ -13,7 +13,9 @@
 # the guest with four ivshmem-plain pairs (one per co-kernel VM: the Linux
 # end for xenc or the relay, the co-kernel end for the test peer) and runs
 # tools/bench/guest.sh; then the two-guest LWK-LWK run (tools/bench/
-# lwk2g.sh; XENC_BENCH_2G=0 skips it); then writes CSV and PNG files to
+# lwk2g.sh; XENC_BENCH_2G=0 skips it); then the paired xenc/veth rounds
+# in an instruction-counted guest (XENC_BENCH_ICOUNT=0 skips them); then
+# writes CSV and PNG files to
 # build/bench/ and the report to Documentation/results.rst (plots:
 # Documentation/results/; FULL=1: results-full.rst, results-full/).
 # Nothing here is a pass/fail threshold: it fails only if the harness does.
@@ -121,6 +123,30 @@ if [ "${XENC_BENCH_2G:-1}" != 0 ]; then
 	rc2=0
 	XENC_BENCH_MODE=$mode "$src/tools/bench/lwk2g.sh" || rc2=$?
 	[ $rc -ne 0 ] || rc=$rc2
+fi
+# The paired rounds again in instruction-counted time (QEMU -icount): the
+# guest clock advances one ns per instruction, whatever the host's load,
+# so a ratio comes out the same from run to run (within about 1 %).  One
+# thread runs both vCPUs: the ratios are of work per byte, not of
+# parallelism.  XENC_BENCH_ICOUNT=0 skips it (~4 min quick).
+if [ "${XENC_BENCH_ICOUNT:-1}" != 0 ] && [ "$mode" != smoke ]; then
+	say "paired rounds in instruction-counted time, log: $out/icount/run.log"
+	rm -rf "$out/icount"
+	mkdir -p "$out/icount"
+	rci=0
+	OUTDIR=$out/icount XENC_BENCH_MODE=$mode XENC_KMEMLEAK=0 \
+		XENC_BENCH_PAIRED_ONLY=1 XENC_BENCH_PAIR_ROUNDS=1 \
+		XENC_BENCH_MOD=$top/build/bench/mod XENC_BENCH_BIN=$top/build/bench/bin \
+		"$top/tools/guest/run.sh" --timeout "$timeout" -q \
+		--qemu-extra "-icount shift=0,sleep=off" --ignore "soft lockup" \
+		-- "$top/tools/bench/guest.sh" >"$out/icount/run.log" 2>&1 || rci=$?
+	if [ -s "$out/icount/bench/paired.csv" ]; then
+		cp "$out/icount/bench/paired.csv" "$out/paired-icount.csv"
+	else
+		say "instruction-counted run failed (rc $rci); see $out/icount/run.log"
+		[ $rc -ne 0 ] || rc=1
+	fi
+	echo "icount,-icount shift=0 sleep=off (1 ns per instruction)" >>"$out/host.csv"
 fi
 echo "host_load_at_end,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host.csv"
 echo "guest_wall_s,$(($(date +%s) - start))" >>"$out/host.csv"

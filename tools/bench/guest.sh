@@ -22,6 +22,7 @@
 #      XENC_BENCH_POLL_US    poll period of both polled ends (test peer's
 #                       peer_poll_us, xenc's rx-usecs); default: theirs
 #      XENC_BENCH_RELAY_ARGS extra xenc-relay options (e.g. "-i 200")
+#      XENC_BENCH_XENC_ARGS  xenc.ko parameters (e.g. "local_irq_next=1")
 #      XENC_BENCH_PAIR_ROUNDS, _PAIR_TESTS, _PAIR_CFGS override the mode's
 #                       paired rounds; XENC_BENCH_PAIRED_ONLY=1 runs only them
 # Smoke mode relaxes both (1 ms polls, a relay that sleeps 200 us when
@@ -111,7 +112,7 @@ bench_load() {
 	rmmod xenc 2>/dev/null
 	modinfo -F parm "$mod/xenc.ko" | grep -q '^ivshmem_autobind:' &&
 		p=ivshmem_autobind=0
-	insmod "$mod/xenc.ko" $p &&
+	insmod "$mod/xenc.ko" $p ${XENC_BENCH_XENC_ARGS:-} &&
 		insmod "$mod/xenc_peer.ko" ${POLL_US:+peer_poll_us=$POLL_US}
 }
 
