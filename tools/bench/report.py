@@ -1137,8 +1137,11 @@ def icount_section(R, w):
     w("")
     w("The same tests in a second guest under ``-icount shift=0,sleep=off``: "
       "its clock advances one nanosecond per guest instruction and one host "
-      "thread runs both vCPUs, so host load cannot move the result and a "
-      "ratio repeats from run to run within about 1 %.  It measures work "
+      "thread runs both vCPUs, so host load cannot move the result: the TCP "
+      "ratios repeat from run to run within about 1 %.  Request/response "
+      "and jitter still depend on which vCPU the guest's scheduler puts "
+      "each end on, which varies from boot to boot, and jitter here is a few "
+      "microseconds, too small to compare.  It measures work "
       "per byte in instructions, not parallelism, and counts every "
       "iteration of ``rep movsb`` (the user copies on this CPU model) as "
       "one instruction, where the kernel's ``memcpy`` (xenc's copies) "
