@@ -1022,12 +1022,11 @@ WHY = {
     "copy.  xenc copies each frame twice (the co-kernel end into the ring, "
     "the Linux end out of it into a page_pool page), and in this guest "
     "both copies share the two vCPUs with everything else; in a node the "
-    "co-kernel's copy runs on its own cores.  The instruction-counted "
-    "rounds, which host load cannot move, show the price of those copies: "
-    "the kernel's memcpy takes 12 instructions per 32 bytes, about 49,000 "
-    "for the two copies of a 64 KB segment, beside the two user copies "
-    "both paths make.  Single runs also swing by about 30 % between runs "
-    "on this host.",
+    "co-kernel's copy runs on its own cores.  Where the run has them, the "
+    "instruction-counted rounds, which host load cannot move, give the "
+    "ratio those copies leave (about 49,000 instructions of memcpy for the "
+    "two copies of a 64 KB segment).  Single runs also swing by about "
+    "30 % between runs on this host.",
     "tcp-relay": "Both paths share the guest's TCP/IP stack, which under "
     "TCG costs most of the time per frame; the relay's extra copies and "
     "system calls are a smaller share of it than on hardware.  The relay "
@@ -1084,19 +1083,22 @@ def paired_or_single(R, test, cfg, other, single, detail=""):
                f"{rs[0]:.2f}-{rs[-1]:.2f}; single run {single:.2f}{ic})")
 
 
-def paired_section(R, w):
-    """xenc and veth measured in turn, round after round (guest.sh)."""
-    rows = []
+def pair_rows(R, icount=False):
+    """Per paired test and configuration the run has: the metric's name,
+    unit and better way, R.pair()'s result, and the digits to show."""
     for test, (name, unit, better) in PAIR_TESTS.items():
         for cfg in CONFIGS:
-            p = R.pair(test, cfg)
-            if not p:
-                continue
-            x, v, rs = p
-            nd = 3 if unit == "ms" else 1
-            rows.append([name.format(cfg=cfg), unit, better, str(len(rs)),
-                         fmt(x, nd), fmt(v, nd), f"{median(rs):.2f}",
-                         f"{rs[0]:.2f}-{rs[-1]:.2f}"])
+            p = R.pair(test, cfg, icount)
+            if p:
+                yield (name.format(cfg=cfg), unit, better, p,
+                       3 if unit == "ms" else 1)
+
+
+def paired_section(R, w):
+    """xenc and veth measured in turn, round after round (guest.sh)."""
+    rows = [[name, unit, better, str(len(rs)), fmt(x, nd), fmt(v, nd),
+             f"{median(rs):.2f}", f"{rs[0]:.2f}-{rs[-1]:.2f}"]
+            for name, unit, better, (x, v, rs), nd in pair_rows(R)]
     if not rows:
         return
     w("Paired rounds: xenc against veth")
@@ -1122,14 +1124,8 @@ def paired_section(R, w):
 def icount_section(R, w):
     """The paired tests once more in a guest whose clock counts
     instructions (bench.sh): ratios free of the host's load."""
-    rows = []
-    for test, (name, unit, better) in PAIR_TESTS.items():
-        for cfg in CONFIGS:
-            p = R.pair(test, cfg, icount=True)
-            if p:
-                nd = 3 if unit == "ms" else 1
-                rows.append([name.format(cfg=cfg), unit, better,
-                             fmt(p[0], nd), fmt(p[1], nd), f"{median(p[2]):.2f}"])
+    rows = [[name, unit, better, fmt(x, nd), fmt(v, nd), f"{median(rs):.2f}"]
+            for name, unit, better, (x, v, rs), nd in pair_rows(R, True)]
     if not rows:
         return
     w("Instruction-counted rounds")
