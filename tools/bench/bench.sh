@@ -98,15 +98,22 @@ timeout=3600
 # Every vCPU (see run.sh: acpi=noirq would leave one) costs a slower boot
 # in ACPI, which under a loaded TCG host trips the soft-lockup detector.
 export XENC_GUEST_ACPI_IRQ=${XENC_GUEST_ACPI_IRQ:-1}
-runcmd=("$top/tools/guest/run.sh" --timeout "$timeout" -q --qemu-extra "${extra# }"
-	--ignore "soft lockup" -- "$top/tools/bench/guest.sh")
+# bench_guest DIR QEMU_EXTRA [VAR=value...]: one guest running guest.sh in
+# this run's mode, with the bench modules and tools, results in DIR.
+bench_guest() {
+	local dir=$1 qx=$2
+
+	shift 2
+	env OUTDIR="$dir" XENC_BENCH_MODE="$mode" XENC_KMEMLEAK=0 \
+		XENC_BENCH_MOD="$out/mod" XENC_BENCH_BIN="$out/bin" "$@" \
+		"$top/tools/guest/run.sh" --timeout "$timeout" -q --qemu-extra "$qx" \
+		--ignore "soft lockup" -- "$top/tools/bench/guest.sh"
+}
 echo "run_sh,XENC_GUEST_ACPI_IRQ=$XENC_GUEST_ACPI_IRQ tools/guest/run.sh --timeout $timeout -q --qemu-extra '<4 x 2 ivshmem-plain 8M each>' --ignore 'soft lockup' -- tools/bench/guest.sh" >>"$out/host.csv"
 say "guest run ($mode mode), log: $out/guest/guest.log"
 rc=0
 qemu_t0=$(date +%s)
-OUTDIR=$out/guest XENC_BENCH_MODE=$mode XENC_KMEMLEAK=0 \
-	XENC_BENCH_MOD=$top/build/bench/mod XENC_BENCH_BIN=$top/build/bench/bin \
-	"${runcmd[@]}" >"$out/run.log" 2>&1 || rc=$?
+bench_guest "$out/guest" "${extra# }" >"$out/run.log" 2>&1 || rc=$?
 if [ $rc -ne 0 ]; then
 	say "guest run failed (rc $rc); see $out/run.log and $out/guest/"
 	tail -n 20 "$out/run.log" >&2
@@ -134,12 +141,9 @@ if [ "${XENC_BENCH_ICOUNT:-1}" != 0 ] && [ "$mode" != smoke ]; then
 	rm -rf "$out/icount"
 	mkdir -p "$out/icount"
 	rci=0
-	OUTDIR=$out/icount XENC_BENCH_MODE=$mode XENC_KMEMLEAK=0 \
+	bench_guest "$out/icount" "-icount shift=0,sleep=off" \
 		XENC_BENCH_PAIRED_ONLY=1 XENC_BENCH_PAIR_ROUNDS=1 \
-		XENC_BENCH_MOD=$top/build/bench/mod XENC_BENCH_BIN=$top/build/bench/bin \
-		"$top/tools/guest/run.sh" --timeout "$timeout" -q \
-		--qemu-extra "-icount shift=0,sleep=off" --ignore "soft lockup" \
-		-- "$top/tools/bench/guest.sh" >"$out/icount/run.log" 2>&1 || rci=$?
+		>"$out/icount/run.log" 2>&1 || rci=$?
 	if [ -s "$out/icount/bench/paired.csv" ]; then
 		cp "$out/icount/bench/paired.csv" "$out/paired-icount.csv"
 	else
