@@ -115,7 +115,8 @@ bool xenc_tx_coalesce_kick(struct xenc_queue *q, u32 frames, bool urgent)
 
 	if (!urgent && usecs && pending < READ_ONCE(priv->tx_frames)) {
 		WRITE_ONCE(q->tx_unkicked, pending);
-		if (!hrtimer_active(&q->tx_timer))
+		/* Not hrtimer_active(): a running callback kicks no more. */
+		if (!hrtimer_is_queued(&q->tx_timer))
 			hrtimer_start(&q->tx_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
 				      HRTIMER_MODE_REL);
 		return false;

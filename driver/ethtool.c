@@ -124,8 +124,9 @@ static int xenc_set_ringparam(struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "rings do not fit the shared region");
 		return -EINVAL;
 	}
-	return xenc_reconfig(priv, ring->tx_pending, ring->rx_pending, nq,
-			     extack);
+	/* The request, not what this peer granted: a later peer may give more. */
+	return xenc_reconfig(priv, ring->tx_pending, ring->rx_pending,
+			     priv->req_queues, extack);
 }
 
 static void xenc_get_channels(struct net_device *dev,
@@ -207,4 +208,5 @@ const struct ethtool_ops xenc_ethtool_ops = {
 	.get_sset_count		= xenc_get_sset_count,
 	.get_strings		= xenc_get_strings,
 	.get_ethtool_stats	= xenc_get_ethtool_stats,
+	.get_ts_info		= ethtool_op_get_ts_info,
 };

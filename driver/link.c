@@ -106,8 +106,11 @@ void xenc_queues_enable(struct xenc_priv *priv)
 	if (!priv->live || priv->quiescing)
 		return;
 	netif_tx_wake_all_queues(dev);
+	/* Process context: the softirq runs at local_bh_enable(). */
+	local_bh_disable();
 	for (q = 0; q < priv->num_queues; q++)
 		napi_schedule(&priv->queues[q].napi);
+	local_bh_enable();
 }
 
 void xenc_queues_disable(struct xenc_priv *priv)
@@ -348,12 +351,16 @@ void xenc_link_stop(struct xenc_priv *priv)
 
 	WRITE_ONCE(priv->dying, true);
 	xenc_debugfs_del(priv);
-	cancel_delayed_work_sync(&priv->link_work);
 	WRITE_ONCE(priv->live, false);
 	xenc_tx_sync(priv);
 	for (q = 0; q < XENC_MAX_QUEUES; q++)
 		xenc_coalesce_stop(&priv->queues[q]);
 	xenc_shm_unbind(priv->shm);
+	/*
+	 * Last: a doorbell or transmit fault that saw dying clear may queue
+	 * it until here.  It cannot run meanwhile: we hold RTNL.
+	 */
+	cancel_delayed_work_sync(&priv->link_work);
 	xenc_host_set_state(&priv->host, XENC_LINUX_GONE);
 	trace_xenc_state(priv);
 	xenc_kick(priv, 0);

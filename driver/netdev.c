@@ -136,6 +136,8 @@ void xenc_dev_setup(struct net_device *dev)
 	/* Offloads start off; the first connect turns on what it negotiates. */
 	dev->hw_features = XENC_BASE_FEATURES | XENC_OFFLOAD_FEATURES;
 	dev->features = dev->hw_features;
+	/* VLANs on top keep them too; fix_features masks what is off. */
+	dev->vlan_features = dev->hw_features;
 	xenc_xdp_set_features(dev);
 }
 
@@ -148,6 +150,26 @@ void xenc_dev_update_mac(struct net_device *dev)
 	u8 mac[ETH_ALEN] = { 0x02, 0x58, h >> 24, h >> 16, h >> 8, h };
 
 	eth_hw_addr_set(dev, mac);
+}
+
+/*
+ * Undo xenc_dev_init() for a device that did not register.  Registration
+ * may have failed after ndo_uninit ran: everything here may run twice.
+ */
+static void xenc_dev_uninit(struct net_device *dev)
+{
+	struct xenc_priv *priv = netdev_priv(dev);
+	u32 q;
+
+	WRITE_ONCE(priv->dying, true);
+	xenc_shm_unbind(priv->shm);
+	/* A doorbell since the bind may have queued it. */
+	cancel_delayed_work_sync(&priv->link_work);
+	for (q = 0; q < XENC_MAX_QUEUES; q++) {
+		xenc_rx_queue_exit(&priv->queues[q]);
+		__netif_napi_del(&priv->queues[q].napi);
+	}
+	synchronize_net();
 }
 
 /* Common to every transport: bind a fresh device to its region. */
@@ -165,6 +187,8 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 	if (shm->parent)
 		SET_NETDEV_DEV(dev, shm->parent);
 	xenc_dev_update_mac(dev);
+	/* First: xenc_dev_uninit() cancels its work. */
+	xenc_link_init(priv);
 	for (q = 0; q < XENC_MAX_QUEUES; q++) {
 		struct xenc_queue *xq = &priv->queues[q];
 
@@ -184,16 +208,11 @@ int xenc_dev_init(struct net_device *dev, struct xenc_shm *shm)
 			goto err_queues;
 	}
 	netif_carrier_off(dev);
-	xenc_link_init(priv);
 	err = xenc_shm_bind(shm, xenc_doorbell, priv);
 	if (!err)
 		return 0;
 err_queues:
-	for (q = 0; q < XENC_MAX_QUEUES; q++) {
-		xenc_rx_queue_exit(&priv->queues[q]);
-		__netif_napi_del(&priv->queues[q].napi);
-	}
-	synchronize_net();
+	xenc_dev_uninit(dev);
 	return err;
 }
 
@@ -207,7 +226,7 @@ static void xenc_local_dev_undo(struct net_device *dev)
 	struct xenc_priv *priv = netdev_priv(dev);
 	LIST_HEAD(kill);
 
-	xenc_shm_unbind(priv->shm);
+	xenc_dev_uninit(dev);
 	xenc_local_destroy(priv->local, &kill);
 	unregister_netdevice_many(&kill);
 	/* The destructor does not run for a device that never registered. */
@@ -234,6 +253,27 @@ static int xenc_local_dev_init(struct net_device *dev, bool with_peer,
 	if (err)
 		xenc_local_dev_undo(dev);
 	return err;
+}
+
+/* Every queue array is XENC_MAX_QUEUES long: refuse any other count. */
+#define XENC_QUEUES_MSG "xenc: numtxqueues and numrxqueues are fixed at " \
+	__stringify(XENC_MAX_QUEUES)
+
+static int xenc_validate(struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	static const int attrs[] = { IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES };
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		if (tb[attrs[i]] &&
+		    nla_get_u32(tb[attrs[i]]) != XENC_MAX_QUEUES) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[attrs[i]],
+					    XENC_QUEUES_MSG);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static int xenc_newlink(struct net *src_net, struct net_device *dev,
@@ -288,14 +328,12 @@ struct net_device *xenc_dev_create(struct xenc_shm *shm)
 		err = register_netdevice(dev);
 	if (err) {
 		struct xenc_priv *priv = netdev_priv(dev);
-		u32 q;
 
+		/* A vetoed registration runs the destructor: it must not put. */
+		priv->shm = NULL;
 		rtnl_unlock();
-		xenc_shm_unbind(shm);
-		for (q = 0; q < XENC_MAX_QUEUES; q++)
-			__netif_napi_del(&priv->queues[q].napi);
-		synchronize_net();
-		/* The destructor does not run for a device never registered. */
+		priv->shm = shm;
+		xenc_dev_uninit(dev);
 		free_netdev(dev);
 		xenc_shm_put(shm);
 		return ERR_PTR(err);
@@ -360,6 +398,7 @@ static struct rtnl_link_ops xenc_link_ops __read_mostly = {
 	.kind			= "xenc",
 	.priv_size		= sizeof(struct xenc_priv),
 	.setup			= xenc_dev_setup,
+	.validate		= xenc_validate,
 	.newlink		= xenc_newlink,
 	.dellink		= xenc_dellink,
 	.get_num_tx_queues	= xenc_get_num_queues,

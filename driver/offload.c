@@ -18,6 +18,7 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/tcp.h>
 #include "xenc_skb.h"
 #include "xenc_compat_linux.h"
 
@@ -166,6 +167,15 @@ static void xenc_gso_trust(struct sk_buff *skb)
 	    hlen >= skb->len || !pskb_may_pull(skb, hlen))
 		return;
 	si = skb_shinfo(skb);	/* the pull may have moved the head */
+	/*
+	 * The peer chose gso_size: trusted, the skb may reach a TSO NIC
+	 * whole, so its segments must fit this link's MTU (as GRO's do),
+	 * carry a sane MSS, and be more than one.
+	 */
+	if (si->gso_size < TCP_MIN_SND_MSS ||
+	    si->gso_size + hlen > skb->dev->mtu + ETH_HLEN ||
+	    skb->len - hlen <= si->gso_size)
+		return;
 	si->gso_segs = DIV_ROUND_UP(skb->len - hlen, si->gso_size);
 	si->gso_type &= ~SKB_GSO_DODGY;
 }

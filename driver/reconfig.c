@@ -34,13 +34,19 @@ static int xenc_reconfig_wait(struct xenc_priv *priv, enum xenc_host_event want)
 	return -ETIMEDOUT;
 }
 
-/* Wait until NAPI has taken every frame the peer sent before it stopped. */
+/*
+ * Wait until NAPI has taken every frame the peer sent before it stopped.
+ * A device that is down has no NAPI to take them and would drop them
+ * anyway: the new layout starts its rings empty.
+ */
 static int xenc_reconfig_drain_rx(struct xenc_priv *priv)
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(XENC_RECONFIG_TIMEOUT_MS);
 	u32 q;
 
+	if (!priv->napi_on)
+		return 0;
 	for (q = 0; q < priv->num_queues; q++) {
 		struct xenc_queue *xq = &priv->queues[q];
 
@@ -48,7 +54,10 @@ static int xenc_reconfig_drain_rx(struct xenc_priv *priv)
 		       !xq->rx.fault) {
 			if (time_after(jiffies, deadline))
 				return -ETIMEDOUT;
+			/* Process context: let the softirq run on enable. */
+			local_bh_disable();
 			napi_schedule(&xq->napi);
+			local_bh_enable();
 			usleep_range(1000, 2000);
 		}
 	}
@@ -81,8 +90,12 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 	priv->l2p_slots = l2p;
 	priv->p2l_slots = p2l;
 	priv->req_queues = nq;
-	if (!priv->live)
+	if (!priv->live) {
+		/* An offer already out carries the old settings: start over. */
+		if (priv->host.state == XENC_LINUX_OFFER)
+			xenc_link_reset(priv, XENC_DOWN_PEER_RESET);
 		return 0;
+	}
 	if (!(priv->host.negotiated & XENC_F_QUIESCE)) {
 		/* An old peer: reconnect, at the price of a short flap. */
 		xenc_link_reset(priv, XENC_DOWN_PEER_RESET);
@@ -105,10 +118,13 @@ int xenc_reconfig(struct xenc_priv *priv, u32 l2p, u32 p2l, u32 nq,
 		priv->p2l_slots = old_p2l;
 		priv->req_queues = old_nq;
 		NL_SET_ERR_MSG(extack, "xenc: peer did not quiesce; rings unchanged");
-		if (err == -ECONNRESET)
+		if (err == -ECONNRESET) {
+			/* Else the next connect would leave transmit stopped. */
+			WRITE_ONCE(priv->quiescing, false);
 			xenc_link_reset(priv, XENC_DOWN_PEER_RESET);
-		else
+		} else {
 			xenc_reconfig_resume(priv);
+		}
 		return err;
 	}
 

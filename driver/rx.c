@@ -174,7 +174,9 @@ int xenc_poll(struct napi_struct *napi, int budget)
 	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
 	int done;
 
-	if (unlikely(!READ_ONCE(q->priv->live))) {
+	/* Also a queue the layout no longer has (timer, busy poll). */
+	if (unlikely(!READ_ONCE(q->priv->live) ||
+		     q->index >= READ_ONCE(q->priv->num_queues))) {
 		napi_complete(napi);
 		return 0;
 	}

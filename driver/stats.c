@@ -126,7 +126,8 @@ void xenc_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		s->tx_dropped += tx[2] + tx[3] + tx[4] + tx[11];
 		s->rx_packets += rx[0];
 		s->rx_bytes += rx[1];
-		s->rx_dropped += rx[2] + rx[3] + rx[11];
+		/* nomem, fault, offload, and XDP_TX or redirect failures */
+		s->rx_dropped += rx[2] + rx[3] + rx[11] + rx[15] + rx[17];
 	}
 }
 

@@ -192,6 +192,13 @@ static int xenc_tx_no_offload(struct sk_buff *skb, struct xenc_frame_hdr *fh)
 	return 0;
 }
 
+/* Dropping a batch's last frame must still publish the batch. */
+static void xenc_tx_publish_batch(struct xenc_queue *q)
+{
+	if (!netdev_xmit_more() && q->tx.head != q->tx.pub)
+		xenc_tx_kick(q, true);
+}
+
 netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct xenc_priv *priv = netdev_priv(dev);
@@ -208,8 +215,10 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return xenc_tx_drop(q, skb, &q->txs.drop_down);
 	if (unlikely(xenc_offload_to_frame(skb, &fh, q->tx.flags_ok,
 					   q->tx.max_frame)) &&
-	    xenc_tx_no_offload(skb, &fh))
+	    xenc_tx_no_offload(skb, &fh)) {
+		xenc_tx_publish_batch(q);
 		return xenc_tx_drop(q, skb, &q->txs.drop_offload);
+	}
 	rc = xenc_ring_put(&q->tx, &fh, &sp);
 	if (unlikely(rc == XENC_FULL)) {
 		/* Only after an MTU increase: the qdisc keeps the skb. */
@@ -220,9 +229,7 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_BUSY;
 	}
 	if (unlikely(rc == XENC_TOOBIG)) {
-		/* Dropping a batch's last frame must still publish the batch. */
-		if (!netdev_xmit_more() && q->tx.head != q->tx.pub)
-			xenc_tx_kick(q, true);
+		xenc_tx_publish_batch(q);
 		return xenc_tx_drop(q, skb, &q->txs.drop_toobig);
 	}
 	if (unlikely(rc < 0)) {
@@ -233,6 +240,8 @@ netdev_tx_t xenc_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (sp.n[1])
 		skb_copy_bits(skb, sp.n[0], sp.p[1], sp.n[1]);
 	trace_xenc_xmit(q, &q->tx, fh.len);
+	/* The frame is in the ring: as near to "on the wire" as it gets. */
+	skb_tx_timestamp(skb);
 
 	u64_stats_update_begin(&q->txs.syncp);
 	u64_stats_inc(&q->txs.packets);

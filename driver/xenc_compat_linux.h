@@ -115,6 +115,10 @@ static inline int xenc_vnet_hdr_to_skb(struct sk_buff *skb,
 	if (virtio_net_hdr_to_skb(skb, h, true) ||
 	    skb->csum_offset != offsetof(struct udphdr, check))
 		return -EINVAL;
+	/* As later parsers: no more segments than UDP GSO may build. */
+	if (!gso_size || skb->len - skb_transport_offset(skb) -
+	    sizeof(struct udphdr) > gso_size * UDP_MAX_SEGMENTS)
+		return -EINVAL;
 	if (skb->len - skb_transport_offset(skb) - sizeof(struct udphdr) >
 	    gso_size) {
 		skb_shinfo(skb)->gso_size = gso_size;

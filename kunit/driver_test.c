@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/tcp.h>
 #include "xenc.h"
 #include "xenc_ep.h"
 
@@ -90,21 +91,28 @@ static bool dt_got_200(struct dt_ctx *c)
 	return dt_rx_packets(c) == 200;
 }
 
-static int dt_init(struct kunit *test)
+/* The test's end of the region, as the peer offers itself. */
+static void dt_attach(struct dt_ctx *c)
 {
 	struct xenc_ep_config cfg = {
 		.features = XENC_F_MQ | XENC_F_QUIESCE,
 		.max_queues = 1,
 		.max_frame = XENC_FRAME_MAX,
 	};
+
+	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
+		       c, 1);
+}
+
+static int dt_init(struct kunit *test)
+{
 	struct dt_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->dev = xenc_kunit_create(&c->peer);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c->dev));
 	KUNIT_ASSERT_EQ(test, 0, xenc_shm_bind(c->peer, dt_doorbell, c));
-	xenc_ep_attach(&c->ep, c->peer->base, c->peer->size, &cfg, dt_notify,
-		       c, 1);
+	dt_attach(c);
 	test->priv = c;
 	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
 	rtnl_lock();
@@ -488,6 +496,107 @@ static void dt_rx_offload(struct kunit *test)
 	}
 }
 
+/*
+ * A peer's TCP GSO frame loses SKB_GSO_DODGY (and may reach a TSO NIC
+ * whole) only with an MSS GRO could have built: more than one segment,
+ * each within the MTU, none below TCP's smallest MSS.
+ */
+static void dt_gso_trust(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	u32 i, hlen = ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr);
+	u32 mss = c->dev->mtu + ETH_HLEN - hlen;
+	const struct {
+		u32 len, opts, gso_size;
+		bool trusted;
+	} cases[] = {
+		{ 3000, 0, 1000, true },
+		{ 3000, 0, mss, true },
+		{ 3000, 0, mss + 1, false },
+		{ 3000, 0, TCP_MIN_SND_MSS - 1, false },
+		/* Options hide from the parser that it is one segment. */
+		{ 1000, 12, 1000 - hlen - 12, false },
+		{ 1000, 12, 1000 - hlen - 13, true },
+	};
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u32 len = cases[i].len, h = hlen + cases[i].opts;
+		struct xenc_frame_hdr fh = {
+			.len = len,
+			.flags = XENC_FRAME_CSUM_PARTIAL | XENC_FRAME_GSO,
+			.csum_start = ETH_HLEN + sizeof(struct iphdr),
+			.csum_offset = offsetof(struct tcphdr, check),
+			.gso_type = XENC_GSO_TCPV4,
+			.gso_size = cases[i].gso_size,
+		};
+		struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+		struct skb_shared_info *si;
+		struct tcphdr *th;
+
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		dt_tcp4(skb_put(skb, len), len);
+		th = (struct tcphdr *)(skb->data + fh.csum_start);
+		th->doff = (h - fh.csum_start) / 4;
+		skb->dev = c->dev;
+		KUNIT_EXPECT_EQ_MSG(test, 0, xenc_offload_from_frame(skb, &fh),
+				    "case %u", i);
+		si = skb_shinfo(skb);
+		KUNIT_EXPECT_EQ_MSG(test, si->gso_size, cases[i].gso_size,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, !(si->gso_type & SKB_GSO_DODGY),
+				    cases[i].trusted, "case %u", i);
+		if (cases[i].trusted)
+			KUNIT_EXPECT_EQ_MSG(test, si->gso_segs,
+					    DIV_ROUND_UP(len - h,
+							 cases[i].gso_size),
+					    "case %u", i);
+		kfree_skb(skb);
+	}
+}
+
+struct dt_detacher {
+	struct delayed_work work;
+	struct dt_ctx *c;
+};
+
+static void dt_detach_fn(struct work_struct *w)
+{
+	struct dt_detacher *d = container_of(to_delayed_work(w),
+					     struct dt_detacher, work);
+
+	xenc_ep_detach(&d->c->ep);
+}
+
+/*
+ * The peer leaves while a live resize waits for it to quiesce: the resize
+ * fails, and once the peer is back the link carries traffic again.
+ */
+static void dt_reconfig_peer_leaves(struct kunit *test)
+{
+	struct dt_ctx *c = test->priv;
+	const struct ethtool_ops *ops = c->dev->ethtool_ops;
+	struct kernel_ethtool_ringparam kring = {};
+	struct ethtool_ringparam ring = {};
+	struct dt_detacher d = { .c = c };
+	int err;
+
+	ops->get_ringparam(c->dev, &ring, &kring, NULL);
+	ring.rx_pending = ring.rx_pending == XENC_RING_SLOTS_MIN ?
+			  2 * XENC_RING_SLOTS_MIN : XENC_RING_SLOTS_MIN;
+	/* The peer is not ticking: it never quiesces, it goes away. */
+	INIT_DELAYED_WORK(&d.work, dt_detach_fn);
+	schedule_delayed_work(&d.work, msecs_to_jiffies(50));
+	rtnl_lock();
+	err = ops->set_ringparam(c->dev, &ring, &kring, NULL);
+	rtnl_unlock();
+	flush_delayed_work(&d.work);
+	KUNIT_EXPECT_EQ(test, err, -ECONNRESET);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_down));
+	dt_attach(c);
+	KUNIT_ASSERT_TRUE(test, dt_wait(c, dt_up));
+	KUNIT_EXPECT_TRUE(test, dt_wait(c, dt_txq0_running));
+}
+
 /* All ethtool -S counters of a device, by name. */
 struct dt_counters {
 	int n;
@@ -700,6 +809,8 @@ static struct kunit_case dt_cases[] = {
 	KUNIT_CASE_SLOW(dt_peer_polling),
 	KUNIT_CASE_SLOW(dt_tx_offload),
 	KUNIT_CASE_SLOW(dt_rx_offload),
+	KUNIT_CASE(dt_gso_trust),
+	KUNIT_CASE_SLOW(dt_reconfig_peer_leaves),
 	KUNIT_CASE_SLOW(dt_tx_busy),
 	{}
 };

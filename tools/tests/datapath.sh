@@ -67,6 +67,25 @@ check ethtool-S-doorbells-received test "$(qstat xenc0 doorbells_received)" -gt 
 check ethtool-S-no-drops test "$(( $(qstat xenc0 tx_drop_toobig) + $(qstat xenc0 tx_drop_fault) + $(qstat xenc0 rx_drop_fault) ))" -eq 0
 check ethtool-S-stats-match-ip-s test "$(qstat xenc0 tx_packets)" -eq "$(link_stat "" xenc0 tx packets)"
 
+# Software transmit timestamps (ptp4l -S, chrony): advertised, and taken.
+check ethtool-T-software-transmit bash -c "ethtool -T xenc0 | grep -q software-transmit"
+check tx-software-timestamp python3 "$(dirname "$0")/tx_tstamp.py" xenc0
+
+# A VLAN on top of xenc0 keeps its offloads: TCP crosses as GSO frames.
+ip link add link xenc0 name xenc0.100 type vlan id 100
+ip addr add 10.99.0.1/24 dev xenc0.100
+ip link set xenc0.100 up
+ip -n cok0 link add link eth0 name eth0.100 type vlan id 100
+ip -n cok0 addr add 10.99.0.2/24 dev eth0.100
+ip -n cok0 link set eth0.100 up
+g0=$(qstat xenc0 tx_gso_frames)
+j=$OUT/tcp-vlan.json
+iperf3 -c 10.99.0.2 -t 2 -J >"$j" 2>"$j.err"
+check iperf3-tcp-over-vlan iperf_ok "$j"
+check vlan-keeps-gso test "$(qstat xenc0 tx_gso_frames)" -gt "$g0"
+ip link del xenc0.100
+ip -n cok0 link del eth0.100
+
 id=$(bus_info xenc0)
 check debugfs-state-peer-ready grep -q '^peer: state 2 ' "/sys/kernel/debug/xenc/$id/state"
 check debugfs-state-queue-indices grep -q 'tx(l2p): slots 256' "/sys/kernel/debug/xenc/$id/state"

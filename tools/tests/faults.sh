@@ -141,6 +141,14 @@ topo_down
 log "create/destroy cycles"
 # 1 MiB regions: the lifecycle is under test, not an 8 MiB vzalloc per cycle.
 load_modules region_kb=1024
+# The queue arrays have XENC_MAX_QUEUES entries: another count is refused
+# at creation (it used to be accepted and overrun, a KASAN report).
+for q in "numtxqueues 1 numrxqueues 1" "numtxqueues 17" "numrxqueues 4"; do
+	check "create-refuses-${q// /-}" bash -c "! ip link add xq0 $q type xenc 2>/dev/null"
+done
+check create-refused-leaves-no-device bash -c '! ip link show xq0 2>/dev/null'
+check create-accepts-16-queues ip link add xq0 numtxqueues 16 numrxqueues 16 type xenc
+ip link del xq0 2>/dev/null
 vm0=$(meminfo VmallocUsed)
 batch=/tmp/cycles.batch
 round=25

@@ -197,4 +197,27 @@ check channels-peer-queues-drained wait_for 10 peer_backlog_empty
 check channels-no-carrier-flap test "$(cat /sys/class/net/xenc0/carrier_changes)" -eq "$flaps0"
 check channels-refuse-too-many bash -c "! ethtool -L xenc0 combined 17 2>/dev/null"
 
+# Changes while xenc0 is down but its link is up: nothing takes the frames
+# the peer still sends, and a change must not wait for them (it used to
+# time out after 5 s, "peer did not quiesce").
+# rx_waiting: a receive ring holds frames the peer sent.
+rx_waiting() {
+	local l re='rx\(p2l\): slots [0-9]+ head ([0-9]+) .* shared prod ([0-9]+)'
+	while read -r l; do
+		[[ $l =~ $re ]] && [ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ] && return 0
+	done <"$dbg"
+	return 1
+}
+ip link set xenc0 down
+ip netns exec cok0 ping -q -c 5 -i 0.2 -W 1 10.9.0.1 >/dev/null 2>&1
+check down-peer-frames-waiting rx_waiting
+re2=$(stat xenc0 live_reconfigs)
+check down-resize-applies ethtool -G xenc0 rx 512 tx 512
+check down-resize-rings test "$(rings)" = "512 512"
+check down-resize-back ethtool -G xenc0 rx 256 tx 256
+check down-channels-apply ethtool -L xenc0 combined 2
+check down-changes-were-live test "$(stat xenc0 live_reconfigs)" -eq $((re2 + 3))
+ip link set xenc0 up
+check down-traffic-after wait_for 10 ip netns exec lnx ping -c 1 -W 1 10.9.0.2
+
 topo_down
